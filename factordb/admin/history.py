@@ -1,0 +1,5 @@
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class AuditedAdminMixin(SimpleHistoryAdmin):
+    pass

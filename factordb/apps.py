@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FactordbConfig(AppConfig):
+    name = "factordb"
+    verbose_name = _("排放因子库")

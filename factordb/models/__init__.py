@@ -1,0 +1,20 @@
+from .factor import Factor, FactorVersion, GasAmount, PublishedVersionError, VersionSource
+from .reference import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit
+from .release import Release
+
+__all__ = [
+    "Category",
+    "Dataset",
+    "Factor",
+    "FactorVersion",
+    "GasAmount",
+    "Gas",
+    "GwpSet",
+    "GwpValue",
+    "PublishedVersionError",
+    "Region",
+    "Release",
+    "Source",
+    "Unit",
+    "VersionSource",
+]

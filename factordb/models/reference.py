@@ -1,0 +1,238 @@
+"""Reference data: edited rarely, by staff, always audited."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from factordb import units
+from factordb.constants import GasOrigin, RegionKind
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+    _("代码只能包含字母、数字、点、下划线和连字符。"),
+)
+
+
+class NamedMixin(models.Model):
+    """Bilingual names: Chinese is the authoritative one, English for international users."""
+
+    name_zh = models.CharField(_("中文名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_zh}"
+
+
+class TreeQuerySet(models.QuerySet):
+    def descendants_of(self, node) -> "TreeQuerySet":
+        """The node and everything below it, found by its materialised path."""
+        return self.filter(path__startswith=node.path)
+
+
+class TreeMixin(models.Model):
+    """A tree with a materialised path so that 'this and everything below' is one query."""
+
+    path = models.CharField(max_length=500, editable=False, db_index=True)
+
+    objects = TreeQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.code}/"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id and self.pk and f"/{self.code}/" in self.parent.path:
+            raise ValidationError({"parent": _("上级节点不能是自身或其下级节点。")})
+
+    def save(self, *args, **kwargs) -> None:
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+
+    def ancestors(self) -> list:
+        """From this node up to the root, nearest first (the fallback chain)."""
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Category(TreeMixin, NamedMixin):
+    code = models.CharField(_("代码"), max_length=100, unique=True, validators=[code_validator])
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级类别"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    description = models.TextField(_("说明"), blank=True)
+    activity_dimension = models.CharField(
+        _("活动数据量纲"), max_length=30, blank=True,
+        choices=[(name, name) for name in units.DIMENSION_REFERENCE_UNITS],
+        help_text=_("此类别下因子的活动单位必须属于该量纲（如电力为 energy）。留空则不限。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("类别")
+        verbose_name_plural = _("类别")
+        ordering = ["path"]
+
+
+class Region(TreeMixin, NamedMixin):
+    code = models.CharField(_("代码"), max_length=50, unique=True, validators=[code_validator])
+    kind = models.CharField(_("类型"), max_length=20, choices=RegionKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("回退上级地区"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+        help_text=_("找不到本地区因子时，依次回退到的上级地区（省 → 区域电网 → 全国 → 全球）。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("地区")
+        verbose_name_plural = _("地区")
+        ordering = ["path"]
+
+
+class Unit(NamedMixin):
+    code = models.CharField(_("代码"), max_length=50, unique=True)
+    symbol = models.CharField(_("符号"), max_length=50)
+    pint_expression = models.CharField(
+        _("pint 表达式"), max_length=100,
+        help_text=_("换算所用的 pint 单位表达式，例如 kWh、t、10^4 * Nm3、t*km。"),
+    )
+    dimension = models.CharField(
+        _("量纲"), max_length=30, choices=[(name, name) for name in units.DIMENSION_REFERENCE_UNITS],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["dimension", "code"]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            actual = units.dimension_name(self.pint_expression)
+        except units.UnitError as exc:
+            raise ValidationError({"pint_expression": str(exc)}) from exc
+        if self.dimension and actual != self.dimension:
+            raise ValidationError({"dimension": _(
+                "单位 %(unit)s 的量纲是 %(actual)s，不是 %(declared)s。"
+            ) % {"unit": self.pint_expression, "actual": actual, "declared": self.dimension}})
+
+
+class Source(models.Model):
+    """A citable publication that values come from."""
+
+    title = models.CharField(_("标题"), max_length=500)
+    publisher = models.CharField(_("发布机构"), max_length=300)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    url = models.URLField(_("网址"), max_length=500, blank=True)
+    document_id = models.CharField(_("文号/标识"), max_length=200, blank=True)
+    licence = models.CharField(_("许可"), max_length=200, blank=True)
+    language = models.CharField(_("语言"), max_length=20, default="zh")
+    verification_note = models.TextField(
+        _("核验说明"), blank=True,
+        help_text=_("数值如何核验：官方原件、转载、第三方整理等。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("来源")
+        verbose_name_plural = _("来源")
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["title", "publisher", "year"], name="source_unique_citation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher}: {self.title} ({self.year})"
+
+
+class Dataset(NamedMixin):
+    """A family of factors published together under one authority."""
+
+    code = models.CharField(_("代码"), max_length=50, unique=True, validators=[code_validator])
+    publisher = models.CharField(_("发布机构"), max_length=300)
+    authority_rank = models.PositiveSmallIntegerField(
+        _("权威等级"), validators=[MinValueValidator(1)],
+        help_text=_("1 为最高（国家官方发布）；多个候选因子时优先等级高者。"),
+    )
+    description = models.TextField(_("说明"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("数据集")
+        verbose_name_plural = _("数据集")
+        ordering = ["authority_rank", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(authority_rank__gte=1), name="dataset_authority_rank_positive",
+            ),
+        ]
+
+
+class Gas(NamedMixin):
+    code = models.CharField(_("代码"), max_length=30, unique=True, validators=[code_validator])
+    formula = models.CharField(_("化学式"), max_length=50)
+    origin = models.CharField(_("来源类型"), max_length=10, choices=GasOrigin.choices, blank=True)
+    counts_in_co2e = models.BooleanField(
+        _("计入 CO2e 合计"), default=True,
+        help_text=_("生物源 CO2 单独报告，不计入合计（GB/T 24067-2024）。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("温室气体")
+        verbose_name_plural = _("温室气体")
+        ordering = ["code"]
+
+
+class GwpSet(models.Model):
+    """Global warming potentials of one IPCC assessment report, over one time horizon."""
+
+    code = models.CharField(_("代码"), max_length=20, unique=True, validators=[code_validator])
+    name = models.CharField(_("名称"), max_length=200)
+    horizon_years = models.PositiveSmallIntegerField(_("时间范围（年）"), default=100)
+    source = models.ForeignKey(Source, verbose_name=_("来源"), on_delete=models.PROTECT)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("GWP 值集")
+        verbose_name_plural = _("GWP 值集")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class GwpValue(models.Model):
+    gwp_set = models.ForeignKey(GwpSet, on_delete=models.PROTECT, related_name="values")
+    gas = models.ForeignKey(Gas, verbose_name=_("气体"), on_delete=models.PROTECT)
+    value = models.DecimalField(_("GWP"), max_digits=12, decimal_places=3)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("GWP 值")
+        verbose_name_plural = _("GWP 值")
+        constraints = [
+            models.UniqueConstraint(fields=["gwp_set", "gas"], name="gwp_value_unique_gas"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="gwp_value_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gwp_set.code} {self.gas.code} = {self.value}"

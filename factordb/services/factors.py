@@ -1,0 +1,121 @@
+"""Writes of factors and their versions. Every entry point (admin, seed, import, API) calls these."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from factordb import gwp
+from factordb.constants import FactorStatus
+from factordb.models import (
+    Factor,
+    FactorVersion,
+    Gas,
+    GasAmount,
+    GwpSet,
+    Source,
+    VersionSource,
+)
+
+
+@dataclass(frozen=True)
+class SourceCitation:
+    source: Source
+    locator: str = ""
+
+
+def factor_create(*, public_id: str | None = None, **identity) -> Factor:
+    """A new factor identity, validated (unique identity, unit of the category's dimension)."""
+    factor = Factor(**identity)
+    if public_id:
+        factor.public_id = public_id
+    factor.full_clean()
+    factor.save()
+    return factor
+
+
+def _next_version_number(factor: Factor) -> int:
+    current = FactorVersion.objects.filter(factor=factor).aggregate(n=Max("version"))["n"]
+    return (current or 0) + 1
+
+
+def _gas_amount_rows(version: FactorVersion, amounts: Mapping[str, Decimal]) -> list[GasAmount]:
+    gases = {gas.code: gas for gas in Gas.objects.filter(code__in=amounts)}
+    unknown = sorted(set(amounts) - set(gases))
+    if unknown:
+        raise ValidationError({"gas_amounts": f"unknown gas {', '.join(unknown)}"})
+    rows = []
+    for code, amount in amounts.items():
+        row = GasAmount(version=version, gas=gases[code], amount=Decimal(amount))
+        try:
+            row.full_clean(exclude=["version"])
+        except ValidationError as exc:
+            raise ValidationError({f"gas_amounts.{code}": exc.messages}) from exc
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def factor_version_create_draft(
+    *,
+    factor: Factor,
+    author,
+    gwp_set: GwpSet,
+    gas_amounts: Mapping[str, Decimal],
+    citations: Iterable[SourceCitation] = (),
+    co2e_total: Decimal | None = None,
+    **content,
+) -> FactorVersion:
+    """A new draft version of a factor with its gas breakdown and sources.
+
+    When the source states no total, it is computed from the breakdown under `gwp_set`.
+    Nothing is written unless every part is valid.
+    """
+    if co2e_total is None:
+        co2e_total = gwp.co2e_from_breakdown(gas_amounts, gwp.gwp_values(gwp_set))
+    version = FactorVersion(
+        factor=factor, author=author, gwp_set=gwp_set, co2e_total=co2e_total,
+        version=_next_version_number(factor), status=FactorStatus.DRAFT, **content,
+    )
+    version.full_clean()
+    rows = _gas_amount_rows(version, gas_amounts)
+    version.save()
+    for row in rows:
+        row.version = version
+        row.save()
+    for citation in citations:
+        VersionSource.objects.create(version=version, source=citation.source, locator=citation.locator)
+    return version
+
+
+@transaction.atomic
+def factor_version_publish_official(*, version: FactorVersion, published_at: datetime) -> FactorVersion:
+    """Publish a version copied verbatim from an authority's own publication.
+
+    Official statistics (MEE/NBS grid factors, guideline defaults) are published by their
+    authority, not by this platform's reviewers, so they enter as published at the time
+    the authority published them. The factor's previous published version is superseded
+    in the same transaction.
+    """
+    version = FactorVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != FactorStatus.DRAFT:
+        raise ValidationError({"status": f"only a draft can be published this way, not {version.status}"})
+    previous = (
+        FactorVersion.objects.select_for_update()
+        .filter(factor_id=version.factor_id, status=FactorStatus.PUBLISHED)
+        .first()
+    )
+    if previous is not None:
+        previous.status = FactorStatus.SUPERSEDED
+        previous.superseded_at = published_at
+        previous._change_reason = f"superseded by v{version.version}"
+        previous.save()
+    version.status = FactorStatus.PUBLISHED
+    version.published_at = published_at
+    version._change_reason = "published from the authority's official publication"
+    version.save()
+    return version

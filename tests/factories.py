@@ -1,0 +1,170 @@
+"""factory_boy factories: one per model, and one per version state."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from factordb.constants import FactorStatus, LifecycleBoundary, Methodology, RegionKind
+from factordb.models import (
+    Category,
+    Dataset,
+    Factor,
+    FactorVersion,
+    Gas,
+    GasAmount,
+    GwpSet,
+    GwpValue,
+    Region,
+    Source,
+    Unit,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.User"
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class StaffUserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Source document {n}")
+    publisher = "Ministry of Ecology and Environment"
+    year = 2024
+    url = "https://www.mee.gov.cn/"
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"cat{n}")
+    name_zh = factory.LazyAttribute(lambda c: f"类别 {c.code}")
+    name_en = factory.LazyAttribute(lambda c: f"Category {c.code}")
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "CN"
+    kind = RegionKind.COUNTRY
+    name_zh = "全国"
+    name_en = "China"
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ("code",)
+
+    code = "kWh"
+    symbol = "kWh"
+    pint_expression = "kWh"
+    dimension = "energy"
+    name_zh = "千瓦时"
+    name_en = "kilowatt-hour"
+
+
+class DatasetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dataset
+        django_get_or_create = ("code",)
+
+    code = "MEE-GRID"
+    name_zh = "电力二氧化碳排放因子"
+    name_en = "Electricity CO2 emission factors"
+    publisher = "MEE & NBS"
+    authority_rank = 1
+
+
+class GasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Gas
+        django_get_or_create = ("code",)
+
+    code = "CO2"
+    formula = "CO2"
+    name_zh = "二氧化碳"
+    name_en = "Carbon dioxide"
+    origin = "fossil"
+
+
+class GwpSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GwpSet
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    code = "AR5"
+    name = "IPCC AR5, 100-year"
+    source = factory.SubFactory(SourceFactory)
+
+    @factory.post_generation
+    def co2(self, create, extracted, **kwargs):
+        if create:
+            GwpValue.objects.get_or_create(gwp_set=self, gas=GasFactory(), defaults={"value": 1})
+
+
+class FactorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Factor
+
+    dataset = factory.SubFactory(DatasetFactory)
+    category = factory.SubFactory(CategoryFactory)
+    region = factory.SubFactory(RegionFactory)
+    unit = factory.SubFactory(UnitFactory)
+    year = factory.Sequence(lambda n: 2000 + n % 90)
+    boundary = LifecycleBoundary.GRID_CONSUMPTION
+    method = Methodology.MEE_GRID_FACTORS
+    name_zh = "电网平均排放因子"
+    name_en = "Grid average emission factor"
+
+
+class DraftVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FactorVersion
+        skip_postgeneration_save = True
+
+    factor = factory.SubFactory(FactorFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    status = FactorStatus.DRAFT
+    co2e_total = Decimal("0.5366")
+    gwp_set = factory.SubFactory(GwpSetFactory)
+    author = factory.SubFactory(UserFactory)
+    dq_reliability = 2
+    dq_completeness = 2
+    dq_temporal = 1
+    dq_geographical = 1
+    dq_technological = 2
+
+    @factory.post_generation
+    def gas_amounts(self, create, extracted, **kwargs):
+        if create:
+            GasAmount.objects.create(version=self, gas=GasFactory(), amount=self.co2e_total)
+
+
+class PublishedVersionFactory(DraftVersionFactory):
+    """Saved as a draft with its breakdown, then published: the rows freeze only then."""
+
+    @factory.post_generation
+    def publish(self, create, extracted, **kwargs):
+        if create:
+            self.status = FactorStatus.PUBLISHED
+            self.published_at = timezone.make_aware(dt.datetime(2024, 12, 23))
+            self.save()
