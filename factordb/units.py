@@ -57,7 +57,7 @@ def parse_unit(expression: str) -> pint.Unit:
 
 
 def dimension_of(expression: str) -> str:
-    """The physical dimension of a unit expression, e.g. '[mass]' or '[length] ** 2 * [mass] / [time] ** 2'."""
+    """The physical dimension of a unit expression as pint writes it, e.g. "[mass]"."""
     return str(parse_unit(expression).dimensionality)
 
 

@@ -206,21 +206,6 @@ class FactorVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.factor.public_id} v{self.version} ({self.get_status_display()})"
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status in (FactorStatus.DRAFT, FactorStatus.CHANGES_REQUESTED)
-
-    @property
-    def is_frozen(self) -> bool:
-        return self.status in FROZEN_STATUSES
-
-    def clean(self) -> None:
-        super().clean()
-        if self.valid_from and self.valid_to and self.valid_from >= self.valid_to:
-            raise ValidationError({"valid_to": _("适用截止日须晚于适用起始日。")})
-        if self.co2e_total is not None and self.co2e_total < 0 and not self.is_removal:
-            raise ValidationError({"co2e_total": _("CO2e 合计不能为负，除非该版本声明为清除。")})
-
     def save(self, *args, **kwargs) -> None:
         if self.pk:
             self._refuse_change_to_frozen_content()
@@ -231,6 +216,21 @@ class FactorVersion(models.Model):
         if stored_status in FROZEN_STATUSES:
             raise PublishedVersionError(_("已发布的版本不可删除。"))
         return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_to and self.valid_from >= self.valid_to:
+            raise ValidationError({"valid_to": _("适用截止日须晚于适用起始日。")})
+        if self.co2e_total is not None and self.co2e_total < 0 and not self.is_removal:
+            raise ValidationError({"co2e_total": _("CO2e 合计不能为负，除非该版本声明为清除。")})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (FactorStatus.DRAFT, FactorStatus.CHANGES_REQUESTED)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
 
     def _refuse_change_to_frozen_content(self) -> None:
         stored = type(self).objects.filter(pk=self.pk).first()
@@ -296,14 +296,14 @@ class GasAmount(VersionPartMixin):
     def __str__(self) -> str:
         return f"{self.gas.code}: {self.amount}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.is_removal = self.version.is_removal
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         if self.amount is not None and self.amount < 0 and not self.version.is_removal:
             raise ValidationError({"amount": _("排放量不能为负，除非该版本声明为清除。")})
-
-    def save(self, *args, **kwargs) -> None:
-        self.is_removal = self.version.is_removal
-        super().save(*args, **kwargs)
 
 
 class VersionSource(VersionPartMixin):

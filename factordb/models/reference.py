@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -44,18 +46,27 @@ class TreeMixin(models.Model):
     class Meta:
         abstract = True
 
-    def compute_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else "/"
-        return f"{prefix}{self.code}/"
+    def save(self, *args, **kwargs) -> None:
+        old_path = type(self).objects.filter(pk=self.pk).values_list("path", flat=True).first()
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            self._move_descendants(old_path)
 
     def clean(self) -> None:
         super().clean()
         if self.parent_id and self.pk and f"/{self.code}/" in self.parent.path:
             raise ValidationError({"parent": _("上级节点不能是自身或其下级节点。")})
 
-    def save(self, *args, **kwargs) -> None:
-        self.path = self.compute_path()
-        super().save(*args, **kwargs)
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.code}/"
+
+    def _move_descendants(self, old_path: str) -> None:
+        # A renamed or re-parented node carries its whole subtree to the new path.
+        type(self).objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+        )
 
     def ancestors(self) -> list:
         """From this node up to the root, nearest first (the fallback chain)."""

@@ -2,8 +2,8 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,18 +44,21 @@ def _next_version_number(factor: Factor) -> int:
 
 
 def _gas_amount_rows(version: FactorVersion, amounts: Mapping[str, Decimal]) -> list[GasAmount]:
+    """Unsaved breakdown rows, each validated; errors are keyed 'gas_amounts.<gas code>'."""
     gases = {gas.code: gas for gas in Gas.objects.filter(code__in=amounts)}
     unknown = sorted(set(amounts) - set(gases))
     if unknown:
         raise ValidationError({"gas_amounts": f"unknown gas {', '.join(unknown)}"})
-    rows = []
+    rows, errors = [], {}
     for code, amount in amounts.items():
         row = GasAmount(version=version, gas=gases[code], amount=Decimal(amount))
         try:
             row.full_clean(exclude=["version"])
         except ValidationError as exc:
-            raise ValidationError({f"gas_amounts.{code}": exc.messages}) from exc
+            errors[f"gas_amounts.{code}"] = exc.messages
         rows.append(row)
+    if errors:
+        raise ValidationError(errors)
     return rows
 
 
@@ -75,14 +78,17 @@ def factor_version_create_draft(
     When the source states no total, it is computed from the breakdown under `gwp_set`.
     Nothing is written unless every part is valid.
     """
-    if co2e_total is None:
-        co2e_total = gwp.co2e_from_breakdown(gas_amounts, gwp.gwp_values(gwp_set))
     version = FactorVersion(
         factor=factor, author=author, gwp_set=gwp_set, co2e_total=co2e_total,
         version=_next_version_number(factor), status=FactorStatus.DRAFT, **content,
     )
-    version.full_clean()
     rows = _gas_amount_rows(version, gas_amounts)
+    if co2e_total is None:
+        try:
+            version.co2e_total = gwp.co2e_from_breakdown(gas_amounts, gwp.gwp_values(gwp_set))
+        except gwp.GwpError as exc:
+            raise ValidationError({"gas_amounts": f"{gwp_set.code}: {exc}"}) from exc
+    version.full_clean()
     version.save()
     for row in rows:
         row.version = version

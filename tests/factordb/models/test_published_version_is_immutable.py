@@ -1,0 +1,96 @@
+"""A published version is the public record: the ORM refuses to change or delete it."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from factordb.constants import FactorStatus
+from factordb.models import FactorVersion, GasAmount, PublishedVersionError, VersionSource
+from tests.factories import DraftVersionFactory, PublishedVersionFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published():
+    return PublishedVersionFactory(co2e_total=Decimal("0.5366"))
+
+
+def test_saving_a_changed_value_is_refused(published):
+    published.co2e_total = Decimal("0.6")
+    with pytest.raises(PublishedVersionError, match="co2e_total"):
+        published.save()
+    assert FactorVersion.objects.get(pk=published.pk).co2e_total == Decimal("0.5366")
+
+
+def test_a_bulk_update_is_refused(published):
+    with pytest.raises(PublishedVersionError):
+        FactorVersion.objects.filter(pk=published.pk).update(co2e_total=Decimal("0.6"))
+    assert FactorVersion.objects.get(pk=published.pk).co2e_total == Decimal("0.5366")
+
+
+def test_deleting_is_refused(published):
+    with pytest.raises(PublishedVersionError):
+        published.delete()
+    with pytest.raises(PublishedVersionError):
+        FactorVersion.objects.filter(pk=published.pk).delete()
+    assert FactorVersion.objects.filter(pk=published.pk).exists()
+
+
+def test_its_gas_breakdown_cannot_be_changed_added_to_or_deleted(published):
+    row = published.gas_amounts.get()
+    row.amount = Decimal("9")
+    with pytest.raises(PublishedVersionError):
+        row.save()
+    with pytest.raises(PublishedVersionError):
+        row.delete()
+    with pytest.raises(PublishedVersionError):
+        GasAmount.objects.create(version=published, gas=row.gas, amount=1)
+    assert published.gas_amounts.get().amount == Decimal("0.5366")
+
+
+def test_its_sources_cannot_be_changed(published):
+    with pytest.raises(PublishedVersionError):
+        VersionSource.objects.create(version=published, source=SourceFactory())
+
+
+def test_it_may_only_move_on_to_superseded_or_withdrawn(published):
+    published.status = FactorStatus.SUPERSEDED
+    published.superseded_at = timezone.now()
+    published.save()
+
+    published.refresh_from_db()
+    assert published.status == FactorStatus.SUPERSEDED
+
+
+def test_it_cannot_go_back_to_draft(published):
+    published.status = FactorStatus.DRAFT
+    with pytest.raises(PublishedVersionError):
+        published.save()
+
+
+def test_a_superseded_version_stays_frozen(published):
+    published.status = FactorStatus.SUPERSEDED
+    published.superseded_at = timezone.now()
+    published.save()
+    published.notes_en = "rewritten"
+    with pytest.raises(PublishedVersionError):
+        published.save()
+
+
+def test_a_draft_can_still_be_edited():
+    draft = DraftVersionFactory()
+    draft.co2e_total = Decimal("0.7")
+    draft.save()
+    assert FactorVersion.objects.get(pk=draft.pk).co2e_total == Decimal("0.7")
+
+
+def test_every_change_leaves_a_history_record():
+    draft = DraftVersionFactory()
+    draft.co2e_total = Decimal("0.7")
+    draft._change_reason = "corrected from the official PDF"
+    draft.save()
+    latest = draft.history.first()
+    assert latest.history_change_reason == "corrected from the official PDF"
+    assert draft.history.count() == 2
