@@ -210,6 +210,8 @@ class FactorVersion(models.Model):
         if self.pk:
             self._refuse_change_to_frozen_content()
         super().save(*args, **kwargs)
+        # Breakdown rows carry the removal flag so the database can check their sign.
+        self.gas_amounts.exclude(is_removal=self.is_removal).update(is_removal=self.is_removal)
 
     def delete(self, *args, **kwargs):
         stored_status = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
@@ -223,6 +225,8 @@ class FactorVersion(models.Model):
             raise ValidationError({"valid_to": _("适用截止日须晚于适用起始日。")})
         if self.co2e_total is not None and self.co2e_total < 0 and not self.is_removal:
             raise ValidationError({"co2e_total": _("CO2e 合计不能为负，除非该版本声明为清除。")})
+        if self.pk and not self.is_removal and self.gas_amounts.filter(amount__lt=0).exists():
+            raise ValidationError({"is_removal": _("分气体排放量中有负值，只有清除才允许。")})
 
     @property
     def is_editable(self) -> bool:

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from factordb.constants import FactorStatus
@@ -97,3 +98,13 @@ def test_moving_a_category_carries_its_subtree_along():
     assert lignite.path == "/energy/coal/lignite/"
     assert list(Category.objects.descendants_of(energy).values_list("code", flat=True)) == [
         "energy", "coal", "lignite"]
+
+
+def test_a_removal_with_negative_amounts_cannot_simply_stop_being_one():
+    version = DraftVersionFactory(is_removal=True, co2e_total=Decimal("-1.5"))
+    version.is_removal = False
+    version.co2e_total = Decimal(0)
+    with pytest.raises(ValidationError, match="负值"):
+        version.full_clean()
+    with refused_by_database():
+        version.save()
