@@ -82,8 +82,10 @@ def convert(amount: Decimal, from_unit: str, to_unit: str) -> Decimal:
             f"cannot convert '{from_unit}' ({source.dimensionality}) to '{to_unit}' "
             f"({target.dimensionality}): different physical dimensions"
         )
-    converted = (Decimal(amount) * source).to(target)
-    return Decimal(str(converted.magnitude))
+    # Divide rather than .to(target): a target such as '10^4 * Nm3' carries a magnitude
+    # that .to() would drop.
+    ratio = (Decimal(amount) * source / target).to("dimensionless")
+    return Decimal(str(ratio.magnitude))
 
 
 def conversion_factor(from_unit: str, to_unit: str) -> Decimal:

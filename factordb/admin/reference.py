@@ -63,10 +63,11 @@ class DatasetAdmin(AuditedAdminMixin):
 class GwpValueInline(admin.TabularInline):
     model = GwpValue
     extra = 0
-    autocomplete_fields = ("gas",)
+    fields = ("gas", "value", "source", "note")
+    autocomplete_fields = ("gas", "source")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("gas")
+        return super().get_queryset(request).select_related("gas", "source")
 
 
 @admin.register(GwpSet)

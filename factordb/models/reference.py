@@ -235,6 +235,11 @@ class GwpValue(models.Model):
     gwp_set = models.ForeignKey(GwpSet, on_delete=models.PROTECT, related_name="values")
     gas = models.ForeignKey(Gas, verbose_name=_("气体"), on_delete=models.PROTECT)
     value = models.DecimalField(_("GWP"), max_digits=12, decimal_places=3)
+    source = models.ForeignKey(
+        Source, verbose_name=_("来源"), null=True, blank=True, on_delete=models.PROTECT,
+        help_text=_("仅当该值出自与值集不同的表时填写（如 AR6 化石/非化石 CH4，见 AR6 WGI 表 7.15）。"),
+    )
+    note = models.CharField(_("说明"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -21,6 +21,9 @@ from factordb.models import (
     VersionSource,
 )
 
+# The stored precision of a total (FactorVersion.co2e_total has 8 decimal places).
+CO2E_PRECISION = Decimal("1e-8")
+
 
 @dataclass(frozen=True)
 class SourceCitation:
@@ -85,7 +88,8 @@ def factor_version_create_draft(
     rows = _gas_amount_rows(version, gas_amounts)
     if co2e_total is None:
         try:
-            version.co2e_total = gwp.co2e_from_breakdown(gas_amounts, gwp.gwp_values(gwp_set))
+            total = gwp.co2e_from_breakdown(gas_amounts, gwp.gwp_values(gwp_set))
+            version.co2e_total = total.quantize(CO2E_PRECISION)
         except gwp.GwpError as exc:
             raise ValidationError({"gas_amounts": f"{gwp_set.code}: {exc}"}) from exc
     version.full_clean()

@@ -1,0 +1,65 @@
+# Everyday commands. `make run` and `make test` need nothing but Python 3.11.
+# Installs are remembered by stamp files in .venv, redone only when pyproject.toml changes.
+
+PYTHON   ?= python3.11
+VENV     := .venv
+BIN      := $(VENV)/bin
+MANAGE   := $(BIN)/python manage.py
+RUN_ADDR ?= 127.0.0.1:8000
+PIP      := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-dev run serve test lint fix messages browser clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+var:
+	mkdir -p var
+
+install: $(VENV)/.installed  ## create .venv and install the project
+
+install-dev: $(VENV)/.installed-dev  ## install the project with the test and lint tools
+
+run: install var  ## migrate, load the seed data, create a demo admin, serve on 127.0.0.1:8000
+	$(MANAGE) migrate --noinput
+	$(MANAGE) loadseed
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) ensure_demo_admin
+	$(MANAGE) runserver $(RUN_ADDR)
+
+serve: install var  ## serve without migrating or seeding (after a first `make run`)
+	$(MANAGE) runserver $(RUN_ADDR)
+
+# pytest's exit status passes through make, so "no tests collected" (5) fails too.
+# ENV_FILE= : a developer's .env (DEBUG=0, an SSL redirect…) must not change what the tests
+# see; the environment alone decides, as in CI.
+test: install-dev var  ## run the test suite (SQLite and eager Celery unless DATABASE_URL/REDIS_URL say otherwise)
+	ENV_FILE= $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev  ## ruff check
+	$(BIN)/ruff check .
+
+fix: install-dev  ## let ruff fix what it can (import order and the like)
+	$(BIN)/ruff check --fix .
+
+messages: install  ## update the English catalogue from the Chinese msgids and compile it
+	$(MANAGE) makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'var/*'
+	$(MANAGE) compilemessages --ignore '.venv'
+
+browser:  ## install Debian's Chromium for the browser tests (needs root)
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
+
+clean:  ## remove the virtualenv, collected static files and caches (keeps var/db.sqlite3)
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,100 @@
+"""Settings read from the environment: each case starts a fresh process with an explicit env,
+so neither the test run's own settings nor a developer's .env can leak in."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+MANAGE = str(settings.BASE_DIR / "manage.py")
+PRINT_SETTINGS = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'DEBUG': s.DEBUG, 'cache': s.CACHES['default']['BACKEND'], "
+    "'engine': s.DATABASES['default']['ENGINE'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'broker': s.CELERY_BROKER_URL, 'hosts': s.ALLOWED_HOSTS}))"
+)
+
+
+def clean_env(tmp_path, **variables: str) -> dict[str, str]:
+    return {
+        "PATH": os.environ["PATH"],
+        "ENV_FILE": "",
+        "DJANGO_SETTINGS_MODULE": "factordb.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **variables,
+    }
+
+
+def production_env(tmp_path, **variables: str) -> dict[str, str]:
+    return clean_env(
+        tmp_path,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50)[:50],
+        ALLOWED_HOSTS="factors.example.gov.cn",
+        **variables,
+    )
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def settings_seen_with(env: dict[str, str]) -> dict:
+    result = run(["-c", PRINT_SETTINGS], env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_it_passes_the_deploy_checklist_in_production_mode(tmp_path):
+    result = run([MANAGE, "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path):
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+
+    result = run([MANAGE, "check"], env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_it_needs_no_server_by_default(tmp_path):
+    seen = settings_seen_with(clean_env(tmp_path))
+
+    assert seen["DEBUG"] is True
+    assert seen["engine"] == "django.db.backends.sqlite3"
+    assert seen["cache"].endswith("LocMemCache")
+    assert seen["eager"] is True
+
+
+def test_redis_url_turns_on_the_shared_cache_and_a_real_broker(tmp_path):
+    seen = settings_seen_with(clean_env(tmp_path, REDIS_URL="redis://127.0.0.1:6379/7"))
+
+    assert seen["cache"].endswith("RedisCache")
+    assert seen["broker"] == "redis://127.0.0.1:6379/7"
+    assert seen["eager"] is False
+
+
+def test_it_reads_a_dotenv_file_without_overriding_the_environment(tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("DEBUG=0\nSECRET_KEY=from-the-file-" + "x" * 40 + "\nALLOWED_HOSTS=from-file.example\n")
+    env = clean_env(tmp_path, ENV_FILE=str(dotenv), ALLOWED_HOSTS="from-env.example")
+
+    seen = settings_seen_with(env)
+
+    assert seen["DEBUG"] is False
+    assert seen["hosts"] == ["from-env.example"]
