@@ -58,6 +58,13 @@ class FactorAdmin(AuditedAdminMixin):
     readonly_fields = ("public_id", "created_at")
     inlines = (FactorVersionInline,)
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.has_public_record:
+            # Calculators cite this identity; a different identity is a different factor.
+            readonly += list(Factor.IDENTITY_FIELDS)
+        return readonly
+
 
 class VersionPartInline(admin.TabularInline):
     """Gas rows and sources freeze with their version: editable only while it is."""

@@ -3,7 +3,7 @@
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,11 +68,39 @@ class Factor(models.Model):
             ),
         ]
 
+    # What a calculator's reference means: fixed once any version has been public.
+    IDENTITY_FIELDS = ("dataset", "category", "region", "unit", "year", "boundary", "method")
+
     def __str__(self) -> str:
         return f"{self.public_id} {self.name_zh} ({self.year})"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and self.has_public_record:
+            self._refuse_identity_change()
+        super().save(*args, **kwargs)
+
+    @property
+    def has_public_record(self) -> bool:
+        return self.pk is not None and self.versions.filter(status__in=FROZEN_STATUSES).exists()
+
+    def _refuse_identity_change(self) -> None:
+        stored = type(self).objects.get(pk=self.pk)
+        changed = [name for name in self.IDENTITY_FIELDS
+                   if getattr(stored, self._meta.get_field(name).attname)
+                   != getattr(self, self._meta.get_field(name).attname)]
+        if changed:
+            raise PublishedVersionError(
+                _("该因子已有发布版本，其标识（%(fields)s）不可更改；请新建因子。")
+                % {"fields": ", ".join(changed)}
+            )
+
     def clean(self) -> None:
         super().clean()
+        if self.pk and self.has_public_record:
+            try:
+                self._refuse_identity_change()
+            except PublishedVersionError as exc:
+                raise ValidationError({NON_FIELD_ERRORS: exc.messages}) from exc
         if not (self.category_id and self.unit_id):
             return
         expected = self.category.activity_dimension

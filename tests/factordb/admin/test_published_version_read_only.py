@@ -65,3 +65,12 @@ def test_the_bulk_delete_action_refuses_a_selection_with_a_published_version(adm
 
     assert response.status_code == 403
     assert FactorVersion.objects.filter(pk__in=[published.pk, draft.pk]).count() == 2
+
+
+def test_a_published_factors_identity_is_read_only_in_admin(admin_client, published):
+    response = admin_client.get(admin_url(published.factor, "change"))
+
+    form = response.context["adminform"].form
+    assert "year" not in form.fields
+    assert "category" not in form.fields
+    assert "name_en" in form.fields

@@ -94,3 +94,28 @@ def test_every_change_leaves_a_history_record():
     latest = draft.history.first()
     assert latest.history_change_reason == "corrected from the official PDF"
     assert draft.history.count() == 2
+
+
+def test_the_identity_of_a_published_factor_cannot_change(published):
+    factor = published.factor
+    factor.year = factor.year + 1
+    with pytest.raises(PublishedVersionError, match="year"):
+        factor.save()
+    factor.refresh_from_db()
+    assert factor.year == published.factor.year
+
+
+def test_a_published_factor_may_still_be_renamed(published):
+    factor = published.factor
+    factor.name_en = "National grid average emission factor"
+    factor.save()
+    factor.refresh_from_db()
+    assert factor.name_en == "National grid average emission factor"
+
+
+def test_the_identity_of_a_factor_with_only_drafts_may_be_corrected():
+    factor = DraftVersionFactory().factor
+    factor.year = 2023
+    factor.save()
+    factor.refresh_from_db()
+    assert factor.year == 2023
