@@ -159,7 +159,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factordb.platform_health",
         "schedule": env.int("HEALTH_CHECK_INTERVAL", default=300),
     },
+    # Scheduled publications go out within a minute of their time.
+    "publish-due-versions": {
+        "task": "factordb.publish_due_versions",
+        "schedule": env.int("PUBLISH_DUE_INTERVAL", default=60),
+    },
 }
+
+# --- Review workflow -----------------------------------------------------------------
+# Approvals from distinct, independent reviewers a version needs before it can be published.
+REVIEW_REQUIRED_APPROVALS = env.int("REVIEW_REQUIRED_APPROVALS", default=2)
 
 # --- Email ---------------------------------------------------------------------------
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url

@@ -1,11 +1,38 @@
 import pytest
 
-from tests.factories import StaffUserFactory, UserFactory
+from accounts.roles import Role
+from tests.factories import StaffUserFactory
+from tests.roles import user_with_roles
 
 
 @pytest.fixture
 def editor(db):
-    return UserFactory(username="editor")
+    return user_with_roles("editor", Role.EDITOR)
+
+
+@pytest.fixture
+def other_editor(db):
+    return user_with_roles("editor2", Role.EDITOR)
+
+
+@pytest.fixture
+def reviewers(db):
+    return [user_with_roles(f"reviewer{n}", Role.REVIEWER) for n in (1, 2, 3)]
+
+
+@pytest.fixture
+def reviewer(reviewers):
+    return reviewers[0]
+
+
+@pytest.fixture
+def approver(db):
+    return user_with_roles("approver", Role.APPROVER)
+
+
+@pytest.fixture
+def outsider(db):
+    return user_with_roles("outsider")
 
 
 @pytest.fixture

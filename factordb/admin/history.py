@@ -28,6 +28,8 @@ CHANGE_REASON_FIELD = "change_reason"
 # Marks a request served by the history form view, so every field renders read-only.
 _HISTORY_READ_ONLY = "_factordb_history_read_only"
 SAFE_METHODS = ("GET", "HEAD")
+# Counters and timestamps every save moves: they say nothing a reader compares for.
+BOOKKEEPING_FIELDS = frozenset({"revision", "updated_at"})
 
 
 def change_reason_field() -> forms.CharField:
@@ -198,8 +200,10 @@ def _without_reason(fields) -> list:
 
 def history_changes(old: HistoricalChanges, new: HistoricalChanges) -> list[FieldChange]:
     """Each field that differs between two records of one object, with both values shown."""
-    delta = new.diff_against(old, foreign_keys_are_objs=True)
     model = new.instance_type
+    names = {field.name for field in model._meta.concrete_fields}
+    delta = new.diff_against(old, foreign_keys_are_objs=True,
+                             excluded_fields=sorted(BOOKKEEPING_FIELDS & names))
     return [_field_change(model._meta.get_field(change.field), change) for change in delta.changes]
 
 

@@ -1,6 +1,7 @@
 from .factor import Factor, FactorVersion, GasAmount, PublishedVersionError, VersionSource
 from .reference import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit
 from .release import Release
+from .review import ReviewAssignment, ReviewDecision, WorkflowEvent
 
 __all__ = [
     "Category",
@@ -14,7 +15,10 @@ __all__ = [
     "PublishedVersionError",
     "Region",
     "Release",
+    "ReviewAssignment",
+    "ReviewDecision",
     "Source",
     "Unit",
     "VersionSource",
+    "WorkflowEvent",
 ]

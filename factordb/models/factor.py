@@ -188,12 +188,20 @@ class FactorVersion(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     superseded_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
+    scheduled_publication_at = models.DateTimeField(_("计划发布时间"), null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("计划发布人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    review_round = models.PositiveSmallIntegerField(_("评审轮次"), default=0, editable=False)
+    # Optimistic locking: every save must present the revision it was loaded with.
+    revision = models.PositiveIntegerField(_("修订号"), default=1)
     history = HistoricalRecords()
 
     objects = FactorVersionQuerySet.as_manager()
 
     # Fields that may still change on a published row: its move to superseded/withdrawn.
-    _MUTABLE_AFTER_PUBLICATION = frozenset({"status", "superseded_at", "updated_at"})
+    _MUTABLE_AFTER_PUBLICATION = frozenset({"status", "superseded_at", "updated_at", "revision"})
 
     class Meta:
         verbose_name = _("因子版本")
@@ -237,6 +245,7 @@ class FactorVersion(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk:
             self._refuse_change_to_frozen_content()
+            self._claim_next_revision()
         super().save(*args, **kwargs)
         # Breakdown rows carry the removal flag so the database can check their sign.
         self.gas_amounts.exclude(is_removal=self.is_removal).update(is_removal=self.is_removal)
@@ -263,6 +272,23 @@ class FactorVersion(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in FROZEN_STATUSES
+
+    def is_stale(self, revision: int) -> bool:
+        """Whether someone saved this version since it was loaded at `revision`."""
+        stored = type(self).objects.filter(pk=self.pk).values_list("revision", flat=True).first()
+        return stored is not None and stored != revision
+
+    def _claim_next_revision(self) -> None:
+        # Compare-and-set on the row: of two editors who loaded the same revision, the
+        # second finds it gone and is refused instead of silently overwriting the first.
+        claimed = models.QuerySet.update(
+            type(self).objects.filter(pk=self.pk, revision=self.revision), revision=self.revision + 1,
+        )
+        if not claimed:
+            from factordb.errors import EditConflict
+
+            raise EditConflict(_("此版本在您打开之后已被他人保存；您的修改未保存，请比较后重新提交。"))
+        self.revision += 1
 
     def _refuse_change_to_frozen_content(self) -> None:
         stored = type(self).objects.filter(pk=self.pk).first()

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from factordb import gwp
+from factordb import gwp, workflow
 from factordb.constants import FactorStatus
 from factordb.models import (
     Factor,
@@ -103,29 +103,28 @@ def factor_version_create_draft(
 
 
 @transaction.atomic
-def factor_version_publish_official(*, version: FactorVersion, published_at: datetime) -> FactorVersion:
+def factor_version_publish_official(
+    *, version: FactorVersion, published_at: datetime, actor=None,
+) -> FactorVersion:
     """Publish a version copied verbatim from an authority's own publication.
 
     Official statistics (MEE/NBS grid factors, guideline defaults) are published by their
     authority, not by this platform's reviewers, so they enter as published at the time
-    the authority published them. The factor's previous published version is superseded
+    the authority published them. The factor's previously published version is superseded
     in the same transaction.
     """
+    actor = actor or version.author
     version = FactorVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status != FactorStatus.DRAFT:
-        raise ValidationError({"status": f"only a draft can be published this way, not {version.status}"})
+    workflow.guard(version, "publish_official")
     previous = (
         FactorVersion.objects.select_for_update()
         .filter(factor_id=version.factor_id, status=FactorStatus.PUBLISHED)
         .first()
     )
     if previous is not None:
-        previous.status = FactorStatus.SUPERSEDED
         previous.superseded_at = published_at
-        previous._change_reason = f"superseded by v{version.version}"
-        previous.save()
-    version.status = FactorStatus.PUBLISHED
+        workflow.transition(previous, "supersede", actor=actor, comment=f"superseded by v{version.version}")
     version.published_at = published_at
-    version._change_reason = "published from the authority's official publication"
-    version.save()
+    workflow.transition(version, "publish_official", actor=actor,
+                        comment="published from the authority's official publication")
     return version

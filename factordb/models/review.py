@@ -1,0 +1,102 @@
+"""Review records: assignments of expert reviewers, and the append-only workflow log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from factordb.constants import FactorStatus
+
+from .factor import FactorVersion
+
+
+class ReviewDecision(models.TextChoices):
+    PENDING = "pending", _("待评审")
+    APPROVED = "approved", _("同意")
+    CHANGES_REQUESTED = "changes_requested", _("要求修改")
+    REJECTED = "rejected", _("驳回")
+    RECUSED = "recused", _("回避（利益冲突）")
+    CLOSED = "closed", _("已关闭（评审轮次结束）")
+
+
+class ReviewAssignment(models.Model):
+    """An expert asked to review one version in one review round."""
+
+    version = models.ForeignKey(FactorVersion, on_delete=models.PROTECT, related_name="assignments")
+    review_round = models.PositiveSmallIntegerField(_("评审轮次"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("评审专家"), on_delete=models.PROTECT,
+        related_name="review_assignments",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("指派人"), on_delete=models.PROTECT, related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("指派时间"), auto_now_add=True)
+    decision = models.CharField(
+        _("结论"), max_length=20, choices=ReviewDecision.choices, default=ReviewDecision.PENDING,
+    )
+    # None: not yet declared; False: declared no conflict; True: declared a conflict (recused).
+    conflict_of_interest = models.BooleanField(_("存在利益冲突"), null=True)
+    comment = models.TextField(_("评审意见"), blank=True)
+    decided_at = models.DateTimeField(_("评审时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("评审指派")
+        verbose_name_plural = _("评审指派")
+        ordering = ["-assigned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "review_round", "reviewer"], name="review_assignment_once_per_round",
+                violation_error_message=_("该专家已被指派评审此版本。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} — {self.reviewer} ({self.get_decision_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return (self.decision == ReviewDecision.PENDING
+                and self.version.status == FactorStatus.IN_REVIEW
+                and self.review_round == self.version.review_round)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("workflow events are append-only")
+
+    def delete(self):
+        raise TypeError("workflow events are append-only")
+
+
+class WorkflowEvent(models.Model):
+    """One step of a version along the review road: who, when, from, to, why. Never edited."""
+
+    version = models.ForeignKey(FactorVersion, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("操作"), max_length=30)
+    from_status = models.CharField(_("原状态"), max_length=20, choices=FactorStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=FactorStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+",
+    )
+    at = models.DateTimeField(_("时间"))
+    comment = models.TextField(_("说明"), blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("流程记录")
+        verbose_name_plural = _("流程记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TypeError("workflow events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("workflow events are append-only")

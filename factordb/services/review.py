@@ -1,0 +1,276 @@
+"""The review road, one service per step (DESIGN §2).
+
+Each step is atomic, locks the version row, checks the actor's role and the version's
+state (through the transition table in factordb.workflow), records the event and queues
+notifications to be sent once the transaction has committed.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import ForbiddenAction, Role, has_role, require_role
+from factordb import workflow
+from factordb.constants import FactorStatus
+from factordb.errors import InvalidTransition
+from factordb.models import FactorVersion, ReviewAssignment, ReviewDecision
+from factordb.services import notifications
+
+
+def _locked(version: FactorVersion) -> FactorVersion:
+    return FactorVersion.objects.select_for_update().select_related("factor", "author").get(pk=version.pk)
+
+
+def _locked_assignment(assignment: ReviewAssignment) -> ReviewAssignment:
+    locked_version = _locked(assignment.version)
+    locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    locked.version = locked_version
+    return locked
+
+
+def _require_comment(comment: str, field: str = "comment") -> str:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({field: _("此操作必须填写意见。")})
+    return comment
+
+
+def required_approvals() -> int:
+    return settings.REVIEW_REQUIRED_APPROVALS
+
+
+def approvals_in_current_round(version: FactorVersion) -> int:
+    """Approvals that count: distinct reviewers, not the author, who declared no conflict."""
+    return (
+        ReviewAssignment.objects.filter(
+            version=version, review_round=version.review_round, decision=ReviewDecision.APPROVED,
+            conflict_of_interest=False,
+        )
+        .exclude(reviewer=version.author_id)
+        .values("reviewer")
+        .distinct()
+        .count()
+    )
+
+
+# --- Editors ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def factor_version_submit(*, version: FactorVersion, actor, comment: str = "") -> FactorVersion:
+    require_role(actor, Role.EDITOR)
+    version = _locked(version)
+    workflow.guard(version, "submit")
+    if not version.version_sources.exists():
+        raise ValidationError({"version_sources": _("提交评审前须至少注明一个来源。")})
+    version.review_round += 1
+    workflow.transition(version, "submit", actor=actor, comment=comment)
+    notifications.queue("submitted", version=version)
+    return version
+
+
+@transaction.atomic
+def factor_version_revise(*, version: FactorVersion, actor, comment: str = "") -> FactorVersion:
+    """Take a version sent back for changes into draft again, for the editor to correct."""
+    require_role(actor, Role.EDITOR)
+    version = _locked(version)
+    workflow.transition(version, "revise", actor=actor, comment=comment)
+    return version
+
+
+# --- Approvers: assignment ------------------------------------------------------------
+
+
+@transaction.atomic
+def review_assign(*, version: FactorVersion, reviewer, actor) -> ReviewAssignment:
+    require_role(actor, Role.APPROVER)
+    version = _locked(version)
+    if version.status not in (FactorStatus.SUBMITTED, FactorStatus.IN_REVIEW):
+        workflow.guard(version, "start_review")
+    if not has_role(reviewer, Role.REVIEWER):
+        raise ValidationError({"reviewer": _("%(user)s 不是评审专家。") % {"user": reviewer}})
+    if reviewer.pk == version.author_id:
+        raise ValidationError({"reviewer": _("作者不能评审自己的版本。")})
+    if ReviewAssignment.objects.filter(version=version, review_round=version.review_round,
+                                       reviewer=reviewer).exists():
+        raise ValidationError({"reviewer": _("该专家已被指派评审此版本。")})
+    if version.status == FactorStatus.SUBMITTED:
+        workflow.transition(version, "start_review", actor=actor,
+                            comment=_("指派评审专家 %(user)s") % {"user": reviewer})
+    assignment = ReviewAssignment(version=version, review_round=version.review_round,
+                                  reviewer=reviewer, assigned_by=actor)
+    assignment._change_reason = "assigned"
+    assignment.save()
+    notifications.queue("assigned", version=version, assignment=assignment)
+    return assignment
+
+
+# --- Reviewers: decisions -------------------------------------------------------------
+
+
+def _open_assignment_of(assignment: ReviewAssignment, actor) -> ReviewAssignment:
+    require_role(actor, Role.REVIEWER)
+    assignment = _locked_assignment(assignment)
+    if assignment.reviewer_id != actor.pk:
+        raise ForbiddenAction(_("只能对指派给自己的评审作出结论。"))
+    if assignment.version.author_id == actor.pk:
+        raise ForbiddenAction(_("作者不能评审自己的版本。"))
+    if assignment.decision != ReviewDecision.PENDING:
+        raise InvalidTransition(_("此评审已有结论（%(decision)s）。")
+                                % {"decision": assignment.get_decision_display()})
+    if assignment.review_round != assignment.version.review_round:
+        raise InvalidTransition(_("此评审属于已结束的评审轮次。"))
+    workflow.guard(assignment.version, "approve")  # the version must still be in review
+    return assignment
+
+
+def _decide(assignment: ReviewAssignment, decision: ReviewDecision, comment: str, **fields) -> None:
+    assignment.decision = decision
+    assignment.comment = comment
+    assignment.decided_at = timezone.now()
+    for name, value in fields.items():
+        setattr(assignment, name, value)
+    assignment._change_reason = f"{decision}: {comment}" if comment else str(decision)
+    assignment.save()
+
+
+@transaction.atomic
+def review_declare_conflict(*, assignment: ReviewAssignment, actor, comment: str) -> ReviewAssignment:
+    """A reviewer with a conflict of interest steps aside; their assignment counts for nothing."""
+    assignment = _open_assignment_of(assignment, actor)
+    _decide(assignment, ReviewDecision.RECUSED, _require_comment(comment), conflict_of_interest=True)
+    notifications.queue("recused", version=assignment.version, assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def review_approve(*, assignment: ReviewAssignment, actor, declares_no_conflict: bool,
+                   comment: str = "") -> ReviewAssignment:
+    assignment = _open_assignment_of(assignment, actor)
+    if not declares_no_conflict:
+        raise ValidationError({"declares_no_conflict": _("同意前须声明与此版本无利益冲突。")})
+    _decide(assignment, ReviewDecision.APPROVED, comment.strip(), conflict_of_interest=False)
+    version = assignment.version
+    if approvals_in_current_round(version) >= required_approvals():
+        workflow.transition(version, "approve", actor=actor,
+                            comment=_("已获得 %(n)d 位专家同意") % {"n": required_approvals()})
+        notifications.queue("approved", version=version)
+    return assignment
+
+
+@transaction.atomic
+def review_request_changes(*, assignment: ReviewAssignment, actor, comment: str) -> ReviewAssignment:
+    assignment = _open_assignment_of(assignment, actor)
+    comment = _require_comment(comment)
+    _decide(assignment, ReviewDecision.CHANGES_REQUESTED, comment)
+    _close_round(assignment)
+    workflow.transition(assignment.version, "request_changes", actor=actor, comment=comment)
+    notifications.queue("changes_requested", version=assignment.version, assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def review_reject(*, assignment: ReviewAssignment, actor, comment: str) -> ReviewAssignment:
+    assignment = _open_assignment_of(assignment, actor)
+    comment = _require_comment(comment)
+    _decide(assignment, ReviewDecision.REJECTED, comment)
+    _close_round(assignment)
+    workflow.transition(assignment.version, "reject", actor=actor, comment=comment)
+    notifications.queue("rejected", version=assignment.version, assignment=assignment)
+    return assignment
+
+
+def _close_round(decided: ReviewAssignment) -> None:
+    # One rejection or change request ends the round: the others have nothing left to decide.
+    for other in ReviewAssignment.objects.filter(
+        version=decided.version, review_round=decided.review_round, decision=ReviewDecision.PENDING,
+    ).exclude(pk=decided.pk):
+        _decide(other, ReviewDecision.CLOSED, "")
+
+
+# --- Approvers: publication -----------------------------------------------------------
+
+
+def _supersede_current(version: FactorVersion, *, actor, at: datetime) -> None:
+    current = (FactorVersion.objects.select_for_update()
+               .filter(factor_id=version.factor_id, status=FactorStatus.PUBLISHED).first())
+    if current is not None:
+        current.superseded_at = at
+        workflow.transition(current, "supersede", actor=actor,
+                            comment=_("由 v%(n)d 取代") % {"n": version.version})
+
+
+def _publish(version: FactorVersion, *, actor, at: datetime, comment: str) -> FactorVersion:
+    workflow.guard(version, "publish")
+    if approvals_in_current_round(version) < required_approvals():
+        raise InvalidTransition(_("同意的评审专家不足 %(n)d 位。") % {"n": required_approvals()})
+    _supersede_current(version, actor=actor, at=at)
+    version.published_at = at
+    version.scheduled_publication_at = None
+    workflow.transition(version, "publish", actor=actor, comment=comment)
+    notifications.queue("published", version=version)
+    return version
+
+
+@transaction.atomic
+def factor_version_publish(*, version: FactorVersion, actor, comment: str = "") -> FactorVersion:
+    """Publish now; the factor's previously published version is superseded at the same instant."""
+    require_role(actor, Role.APPROVER)
+    version = _locked(version)
+    if version.author_id == actor.pk:
+        raise ForbiddenAction(_("作者不能发布自己的版本。"))
+    return _publish(version, actor=actor, at=timezone.now(), comment=comment)
+
+
+@transaction.atomic
+def factor_version_schedule_publication(*, version: FactorVersion, actor, at: datetime) -> FactorVersion:
+    require_role(actor, Role.APPROVER)
+    version = _locked(version)
+    workflow.guard(version, "publish")
+    if version.author_id == actor.pk:
+        raise ForbiddenAction(_("作者不能发布自己的版本。"))
+    if at <= timezone.now():
+        raise ValidationError({"at": _("计划发布时间须晚于当前时间。")})
+    version.scheduled_publication_at = at
+    version.scheduled_by = actor
+    version._change_reason = f"publication scheduled for {at.isoformat()}"
+    version.save()
+    return version
+
+
+def publish_due_versions(*, now: datetime | None = None) -> list[FactorVersion]:
+    """Publish every approved version whose scheduled time has come (Celery beat calls this).
+
+    Idempotent: each version is re-checked under its row lock, so a second run, or two
+    workers at once, publish it once.
+    """
+    now = now or timezone.now()
+    due = FactorVersion.objects.filter(status=FactorStatus.APPROVED, scheduled_publication_at__lte=now)
+    published = []
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            version = FactorVersion.objects.select_for_update().filter(
+                pk=pk, status=FactorStatus.APPROVED, scheduled_publication_at__isnull=False,
+            ).first()
+            if version is None:
+                continue
+            published.append(_publish(version, actor=version.scheduled_by, at=now,
+                                      comment=_("按计划发布")))
+    return published
+
+
+@transaction.atomic
+def factor_version_withdraw(*, version: FactorVersion, actor, reason: str) -> FactorVersion:
+    """Take a published value out of force; it stays on record, marked withdrawn."""
+    require_role(actor, Role.APPROVER)
+    reason = _require_comment(reason, "reason")
+    version = _locked(version)
+    workflow.guard(version, "withdraw")
+    version.superseded_at = timezone.now()
+    workflow.transition(version, "withdraw", actor=actor, comment=reason)
+    notifications.queue("withdrawn", version=version)
+    return version

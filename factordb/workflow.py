@@ -1,0 +1,74 @@
+"""The review road of a FactorVersion as one explicit transition table (DESIGN §2).
+
+Every status change in the code base goes through `transition()`: it checks the table,
+writes the append-only workflow event and the history reason. Nothing else assigns
+`status`.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from factordb.constants import FactorStatus as S
+from factordb.errors import InvalidTransition
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[S, ...]
+    target: S
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("submit", (S.DRAFT,), S.SUBMITTED),
+        Transition("start_review", (S.SUBMITTED,), S.IN_REVIEW),
+        Transition("approve", (S.IN_REVIEW,), S.APPROVED),
+        Transition("request_changes", (S.IN_REVIEW,), S.CHANGES_REQUESTED),
+        Transition("revise", (S.CHANGES_REQUESTED,), S.DRAFT),
+        Transition("reject", (S.IN_REVIEW,), S.REJECTED),
+        Transition("publish", (S.APPROVED,), S.PUBLISHED),
+        # Official statistics copied verbatim from their authority's own publication
+        # (the seed): published by that authority, not by this platform's review.
+        Transition("publish_official", (S.DRAFT,), S.PUBLISHED),
+        Transition("supersede", (S.PUBLISHED,), S.SUPERSEDED),
+        Transition("withdraw", (S.PUBLISHED,), S.WITHDRAWN),
+    )
+}
+
+
+def allowed_sources(name: str) -> tuple[S, ...]:
+    return TRANSITIONS[name].sources
+
+
+def guard(version, name: str) -> Transition:
+    """The transition, or InvalidTransition naming the state the version is in."""
+    step = TRANSITIONS[name]
+    if version.status not in step.sources:
+        raise InvalidTransition(
+            _("版本 %(version)s 当前为“%(state)s”，不能执行“%(step)s”（仅限：%(allowed)s）。") % {
+                "version": version, "state": S(version.status).label, "step": name,
+                "allowed": "、".join(str(S(s).label) for s in step.sources),
+            }
+        )
+    return step
+
+
+def transition(version, name: str, *, actor, comment: str = ""):
+    """Move a (row-locked) version along the table and record who, when, from, to and why."""
+    from factordb.models import WorkflowEvent
+
+    step = guard(version, name)
+    event = WorkflowEvent(
+        version=version, action=name, from_status=version.status, to_status=step.target,
+        actor=actor, comment=comment, at=timezone.now(),
+    )
+    version.status = step.target
+    version._change_reason = f"{name}: {comment}" if comment else name
+    version._history_user = actor
+    version.save()
+    event.save()
+    return event
