@@ -29,5 +29,6 @@ def test_a_visitor_sees_the_latest_factor_and_switches_to_english(live_server, p
 
     page.wait_for_url(live_server.url + "/en/")
     assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "National Product Carbon Footprint Factor Database"
     assert "National grid average factor" in page.locator("table.latest").inner_text()
     assert "Electricity" in page.locator("table.counts").inner_text()
