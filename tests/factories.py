@@ -168,3 +168,121 @@ class PublishedVersionFactory(DraftVersionFactory):
             self.status = FactorStatus.PUBLISHED
             self.published_at = timezone.make_aware(dt.datetime(2024, 12, 23))
             self.save()
+
+
+# --- One factory per review state ---------------------------------------------------------
+# Fixtures only: they set the fields a state implies directly. Tests of the road itself
+# (tests/factordb/workflow/test_state_machine.py) move versions through the services.
+
+
+class SourcedDraftVersionFactory(DraftVersionFactory):
+    """A draft that cites a source, as submission requires."""
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create:
+            from factordb.models import VersionSource
+
+            VersionSource.objects.create(version=self, source=SourceFactory())
+
+
+def _assign(version, reviewers, decision="pending", conflict_of_interest=None, comment=""):
+    from factordb.models import ReviewAssignment
+
+    return [
+        ReviewAssignment.objects.create(
+            version=version, review_round=version.review_round, reviewer=reviewer,
+            assigned_by=UserFactory(), decision=decision, conflict_of_interest=conflict_of_interest,
+            comment=comment, decided_at=None if decision == "pending" else timezone.now(),
+        )
+        for reviewer in reviewers
+    ]
+
+
+def _in_state(status, **fields):
+    """A post-generation hook that moves a freshly created sourced draft into `status`."""
+
+    def hook(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        for name, value in fields.items():
+            if getattr(obj, name) in (None, 0):  # what the test did not set itself
+                setattr(obj, name, value)
+        obj.status = status
+        obj.save()
+
+    return factory.PostGeneration(hook)
+
+
+class SubmittedVersionFactory(SourcedDraftVersionFactory):
+    state = _in_state(FactorStatus.SUBMITTED, review_round=1)
+
+
+class InReviewVersionFactory(SourcedDraftVersionFactory):
+    """In review, round 1, with a pending assignment for each of `reviewers=[...]`."""
+
+    state = _in_state(FactorStatus.IN_REVIEW, review_round=1)
+
+    @factory.post_generation
+    def reviewers(self, create, extracted, **kwargs):
+        if create and extracted:
+            _assign(self, extracted)
+
+
+class ApprovedVersionFactory(SourcedDraftVersionFactory):
+    """Approved by `reviewers=[...]` (default: as many fresh users as the setting requires)."""
+
+    state = _in_state(FactorStatus.APPROVED, review_round=1)
+
+    @factory.post_generation
+    def reviewers(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from django.conf import settings
+
+        reviewers = extracted or UserFactory.create_batch(settings.REVIEW_REQUIRED_APPROVALS)
+        _assign(self, reviewers, decision="approved", conflict_of_interest=False)
+
+
+class ChangesRequestedVersionFactory(SourcedDraftVersionFactory):
+    state = _in_state(FactorStatus.CHANGES_REQUESTED, review_round=1)
+
+
+class RejectedVersionFactory(SourcedDraftVersionFactory):
+    state = _in_state(FactorStatus.REJECTED, review_round=1)
+
+
+class SupersededVersionFactory(SourcedDraftVersionFactory):
+    state = _in_state(
+        FactorStatus.SUPERSEDED, review_round=1,
+        published_at=timezone.make_aware(dt.datetime(2023, 12, 23)),
+        superseded_at=timezone.make_aware(dt.datetime(2024, 12, 23)),
+    )
+
+
+class WithdrawnVersionFactory(SourcedDraftVersionFactory):
+    state = _in_state(
+        FactorStatus.WITHDRAWN, review_round=1,
+        published_at=timezone.make_aware(dt.datetime(2023, 12, 23)),
+        superseded_at=timezone.make_aware(dt.datetime(2024, 6, 1)),
+    )
+
+
+class SourcedPublishedVersionFactory(SourcedDraftVersionFactory):
+    state = _in_state(
+        FactorStatus.PUBLISHED, review_round=1, published_at=timezone.make_aware(dt.datetime(2024, 12, 23)),
+    )
+
+
+# The factory of each state, for tests parametrized over every status.
+STATE_FACTORIES = {
+    FactorStatus.DRAFT: SourcedDraftVersionFactory,
+    FactorStatus.SUBMITTED: SubmittedVersionFactory,
+    FactorStatus.IN_REVIEW: InReviewVersionFactory,
+    FactorStatus.CHANGES_REQUESTED: ChangesRequestedVersionFactory,
+    FactorStatus.APPROVED: ApprovedVersionFactory,
+    FactorStatus.PUBLISHED: SourcedPublishedVersionFactory,
+    FactorStatus.SUPERSEDED: SupersededVersionFactory,
+    FactorStatus.WITHDRAWN: WithdrawnVersionFactory,
+    FactorStatus.REJECTED: RejectedVersionFactory,
+}

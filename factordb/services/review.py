@@ -5,6 +5,7 @@ state (through the transition table in factordb.workflow), records the event and
 notifications to be sent once the transaction has committed.
 """
 
+import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -16,17 +17,27 @@ from django.utils.translation import gettext as _
 from accounts.roles import ForbiddenAction, Role, has_role, require_role
 from factordb import workflow
 from factordb.constants import FactorStatus
-from factordb.errors import InvalidTransition
+from factordb.errors import InvalidTransition, WorkflowError
 from factordb.models import FactorVersion, ReviewAssignment, ReviewDecision
 from factordb.services import notifications
 
+logger = logging.getLogger(__name__)
+
 
 def _locked(version: FactorVersion) -> FactorVersion:
-    return FactorVersion.objects.select_for_update().select_related("factor", "author").get(pk=version.pk)
+    try:
+        return FactorVersion.objects.select_for_update().select_related("factor", "author").get(pk=version.pk)
+    except FactorVersion.DoesNotExist:
+        raise InvalidTransition(_("该版本不存在。")) from None
 
 
 def _locked_assignment(assignment: ReviewAssignment) -> ReviewAssignment:
-    locked_version = _locked(assignment.version)
+    # Version first, then assignment: the same order as review_assign, so no deadlock.
+    version_id = (ReviewAssignment.objects.filter(pk=assignment.pk).values_list("version_id", flat=True)
+                  .first() if assignment.pk else None)
+    if version_id is None:
+        raise InvalidTransition(_("该评审指派不存在。"))
+    locked_version = _locked(FactorVersion(pk=version_id))
     locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
     locked.version = locked_version
     return locked
@@ -233,11 +244,14 @@ def factor_version_schedule_publication(*, version: FactorVersion, actor, at: da
     workflow.guard(version, "publish")
     if version.author_id == actor.pk:
         raise ForbiddenAction(_("作者不能发布自己的版本。"))
+    if at is None or timezone.is_naive(at):
+        raise ValidationError({"at": _("计划发布时间须注明时区。")})
     if at <= timezone.now():
         raise ValidationError({"at": _("计划发布时间须晚于当前时间。")})
     version.scheduled_publication_at = at
     version.scheduled_by = actor
     version._change_reason = f"publication scheduled for {at.isoformat()}"
+    version._history_user = actor
     version.save()
     return version
 
@@ -252,14 +266,19 @@ def publish_due_versions(*, now: datetime | None = None) -> list[FactorVersion]:
     due = FactorVersion.objects.filter(status=FactorStatus.APPROVED, scheduled_publication_at__lte=now)
     published = []
     for pk in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            version = FactorVersion.objects.select_for_update().filter(
-                pk=pk, status=FactorStatus.APPROVED, scheduled_publication_at__isnull=False,
-            ).first()
-            if version is None:
-                continue
-            published.append(_publish(version, actor=version.scheduled_by, at=now,
-                                      comment=_("按计划发布")))
+        try:
+            with transaction.atomic():
+                version = FactorVersion.objects.select_for_update().filter(
+                    pk=pk, status=FactorStatus.APPROVED, scheduled_publication_at__lte=now,
+                ).first()
+                if version is None:
+                    continue
+                published.append(_publish(version, actor=version.scheduled_by, at=now,
+                                          comment=_("按计划发布")))
+        except WorkflowError:
+            # One version that may no longer be published (e.g. the required number of
+            # approvals was raised since) must not hold back the others; it stays approved.
+            logger.warning("scheduled publication of version %s refused", pk, exc_info=True)
     return published
 
 
