@@ -3,6 +3,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from factordb import views
+from factordb.views import dashboard, review
+
+review_patterns = [
+    path("", review.assignment_list, name="assignments"),
+    path("assignments/<int:pk>/", review.assignment_detail, name="assignment"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/versions/<int:pk>/assign/", dashboard.assign, name="assign"),
+    path("dashboard/versions/<int:pk>/publish/", dashboard.publish, name="publish"),
+    path("dashboard/versions/<int:pk>/schedule/", dashboard.schedule, name="schedule"),
+    path("dashboard/versions/<int:pk>/withdraw/", dashboard.withdraw, name="withdraw"),
+]
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -10,7 +21,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("review/", include((review_patterns, "review"))),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
-

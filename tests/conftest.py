@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from accounts.roles import Role
 from tests.factories import StaffUserFactory
@@ -50,3 +52,11 @@ def admin_client(client, staff):
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness protects real passwords; test users need none of it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    # A request to an /en/ page leaves English active in the thread; the next test must
+    # start from the default, as a new request would.
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)

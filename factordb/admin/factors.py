@@ -1,14 +1,21 @@
-"""Factors and their versions. Workflow steps (submit, publish …) belong to services, not here."""
+"""Factors and their versions. Workflow steps (submit, publish …) belong to services: the
+buttons here (admin/workflow.py) only call them."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from factordb import selectors
+from factordb.errors import EditConflict
 from factordb.models import Factor, FactorVersion, GasAmount, VersionSource
 
-from .history import AuditedAdminMixin
+from .history import AuditedAdminMixin, display_value
+from .workflow import WorkflowActionsMixin
 
 # Set by the review workflow's services, never typed in by hand.
 WORKFLOW_FIELDS = ("status", "published_at", "superseded_at")
@@ -58,6 +65,12 @@ class FactorAdmin(AuditedAdminMixin):
     readonly_fields = ("public_id", "created_at")
     inlines = (FactorVersionInline,)
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context=None) -> HttpResponse:
+        factor = self.get_object(request, object_id)
+        story = selectors.factor_story(factor) if factor is not None else []
+        return super().change_view(request, object_id, form_url, {"story": story, **(extra_context or {})})
+
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.has_public_record:
@@ -100,8 +113,47 @@ class VersionSourceInline(VersionPartInline):
         return super().get_queryset(request).select_related("source")
 
 
+EDIT_CONFLICT = _("此版本在您打开之后已被他人保存（someone else saved after you opened it）。"
+                  "您的输入仍在下方，未保存。他人保存后的值：%(current)s。"
+                  "请核对后再次保存：再次保存将以您的输入为准。")
+
+
+class FactorVersionForm(forms.ModelForm):
+    """Carries the revision the editor opened, so a save over someone else's is refused."""
+
+    class Meta:
+        model = FactorVersion
+        fields = "__all__"  # noqa: DJ007  (the admin chooses the fields; this form adds a rule)
+        widgets = {"revision": forms.HiddenInput}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        opened = cleaned.get("revision")
+        if self.instance.pk and opened is not None and self.instance.is_stale(opened):
+            stored = FactorVersion.objects.get(pk=self.instance.pk)
+            # The editor has now seen the other save: a second submit is their informed choice.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("revision")] = str(stored.revision)
+            raise ValidationError(EDIT_CONFLICT % {"current": self._differences(stored, cleaned)},
+                                  code="edit_conflict")
+        return cleaned
+
+    def _differences(self, stored: FactorVersion, cleaned: dict) -> str:
+        """Fields where the stored row differs from this editor's input, with the stored value."""
+        shown = []
+        for name, value in cleaned.items():
+            if name == "revision" or name not in {f.name for f in FactorVersion._meta.concrete_fields}:
+                continue
+            field = FactorVersion._meta.get_field(name)
+            mine = value.pk if hasattr(value, "pk") else value
+            if getattr(stored, field.attname) != mine:
+                shown.append(f"{field.verbose_name}: {display_value(field, getattr(stored, name))}")
+        return "; ".join(shown) or gettext("与您的输入相同")
+
+
 @admin.register(FactorVersion)
-class FactorVersionAdmin(AuditedAdminMixin):
+class FactorVersionAdmin(WorkflowActionsMixin, AuditedAdminMixin):
+    form = FactorVersionForm
     list_display = (
         "factor", "version", "status", "co2e_total", "gwp_set", "gas_breakdown",
         "published_at", "author",
@@ -131,6 +183,29 @@ class FactorVersionAdmin(AuditedAdminMixin):
             # A version stays the version of its factor, under its number.
             readonly += ["factor", "version"]
         return readonly
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url: str = "",
+                        extra_context=None) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # The race: someone saved between this form's check and its write, and the write
+            # was refused (and rolled back). Their save has committed, so a second pass of the
+            # form sees it and shows the conflict with this editor's input kept.
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except EditConflict as exc:
+                messages.error(request, str(exc))
+                return HttpResponseRedirect(request.path)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context=None) -> HttpResponse:
+        version = self.get_object(request, object_id)
+        context = {}
+        if version is not None:
+            context = {"workflow_buttons": self.workflow_buttons(request, version),
+                       "story": selectors.factor_story(version.factor)}
+        return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         # Only a draft's content may change; published records are the public evidence.

@@ -1,0 +1,41 @@
+"""Expert reviewers are not staff: they sign in on the platform's own page, not the admin's."""
+
+import pytest
+
+from accounts.roles import Role
+from tests.roles import user_with_roles
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def expert():
+    return user_with_roles("expert", Role.REVIEWER)
+
+
+def test_the_workspace_sends_an_anonymous_visitor_to_the_login_page(client):
+    response = client.get("/review/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/review/")
+
+
+def test_a_reviewer_who_is_not_staff_signs_in_and_lands_on_the_workspace(client, expert):
+    assert not expert.is_staff
+    response = client.post("/accounts/login/?next=/review/",
+                           {"username": "expert", "password": "correct horse battery staple",
+                            "next": "/review/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/review/"
+    assert client.get("/review/").status_code == 200
+
+
+def test_a_wrong_password_re_renders_the_form_with_a_message(client, expert):
+    response = client.post("/accounts/login/", {"username": "expert", "password": "nope"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+
+
+def test_signing_out_is_a_post(client, expert):
+    client.force_login(expert)
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/review/").status_code == 302
