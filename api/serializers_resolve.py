@@ -1,0 +1,116 @@
+"""Request and response shapes of `resolve/` and `calculate/`.
+
+The views validate a request with the *Request serializer, call
+factordb.services.resolution.resolve / factordb.services.calculation.calculate, and
+render the answer with the matching response serializer. The services raise
+ValidationError naming fields ("keys", "amount", "unit", "gwp_set", "key.region" …);
+the exception handler answers those with a 400 as it does for these serializers' errors.
+"""
+
+from rest_framework import serializers
+
+from factordb.services.resolution import MAX_KEYS, ResolveKey
+
+
+class ResolveKeySerializer(serializers.Serializer):
+    category = serializers.CharField(max_length=100)
+    region = serializers.CharField(max_length=50)
+    year = serializers.IntegerField()
+    unit = serializers.CharField(max_length=50)
+    # Plain strings: an unknown boundary or method is answered per key ("invalid"), not as a 400.
+    boundary = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
+    method = serializers.CharField(max_length=40, required=False, allow_null=True, default=None)
+
+
+class ResolveRequestSerializer(serializers.Serializer):
+    keys = serializers.ListField(child=ResolveKeySerializer(), allow_empty=False)
+    as_of = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
+
+    def to_internal_value(self, data):
+        # Count before validating 5,001 nested keys one by one.
+        keys = data.get("keys") if hasattr(data, "get") else None
+        if isinstance(keys, list) and len(keys) > MAX_KEYS:
+            raise serializers.ValidationError(
+                {"keys": [f"at most {MAX_KEYS} keys per request, got {len(keys)}"]})
+        return super().to_internal_value(data)
+
+    def resolve_keys(self) -> list[ResolveKey]:
+        return [ResolveKey(**key) for key in self.validated_data["keys"]]
+
+
+class ResolutionSerializer(serializers.Serializer):
+    key = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    factor_public_id = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField(source="version_number", allow_null=True)
+    dataset = serializers.SerializerMethodField()
+    co2e_total = serializers.SerializerMethodField()
+    region_used = serializers.CharField(allow_null=True)
+    year_used = serializers.IntegerField(allow_null=True)
+    unit_used = serializers.CharField(allow_null=True)
+    fallback = serializers.DictField()
+    reason = serializers.CharField()
+    errors = serializers.DictField(child=serializers.CharField())
+
+    def get_key(self, resolution) -> dict:
+        key = resolution.key
+        return {"category": key.category, "region": key.region, "year": key.year, "unit": key.unit,
+                "boundary": key.boundary, "method": key.method}
+
+    def get_dataset(self, resolution) -> str | None:
+        return resolution.version.factor.dataset.code if resolution.version else None
+
+    def get_co2e_total(self, resolution) -> str | None:
+        return str(resolution.version.co2e_total) if resolution.version else None
+
+
+class CalculateRequestSerializer(serializers.Serializer):
+    public_id = serializers.CharField(max_length=20, required=False, allow_null=True, default=None)
+    key = ResolveKeySerializer(required=False, allow_null=True, default=None)
+    # A string, so "abc" and "-1" reach the service, which names "amount" in its error.
+    amount = serializers.CharField(max_length=50)
+    unit = serializers.CharField(max_length=100)
+    gwp_set = serializers.CharField(max_length=20, default="AR6")
+    as_of = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
+
+    def calculate_kwargs(self) -> dict:
+        data = dict(self.validated_data)
+        data["key"] = ResolveKey(**data["key"]) if data["key"] else None
+        return data
+
+
+class GasEmissionSerializer(serializers.Serializer):
+    gas = serializers.CharField()
+    kg = serializers.DecimalField(max_digits=40, decimal_places=6)
+    gwp = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)
+    kg_co2e = serializers.DecimalField(max_digits=40, decimal_places=6, allow_null=True)
+    counts_in_co2e = serializers.BooleanField()
+
+
+class UncertaintySerializer(serializers.Serializer):
+    low_kg_co2e = serializers.DecimalField(max_digits=40, decimal_places=6)
+    high_kg_co2e = serializers.DecimalField(max_digits=40, decimal_places=6)
+    low_pct = serializers.DecimalField(max_digits=7, decimal_places=2)
+    high_pct = serializers.DecimalField(max_digits=7, decimal_places=2)
+    distribution = serializers.CharField()
+    confidence = serializers.CharField()
+
+
+class CalculationSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=40, decimal_places=12, normalize_output=True)
+    unit = serializers.CharField()
+    converted_amount = serializers.DecimalField(max_digits=60, decimal_places=20, normalize_output=True)
+    factor_unit = serializers.CharField()
+    kg_co2e = serializers.DecimalField(max_digits=40, decimal_places=6)
+    gwp_set = serializers.CharField()
+    gwp_basis = serializers.CharField()
+    gases = GasEmissionSerializer(many=True)
+    biogenic_co2_kg = serializers.DecimalField(max_digits=40, decimal_places=6, allow_null=True)
+    uncertainty = UncertaintySerializer(allow_null=True)
+    factor_public_id = serializers.CharField()
+    version = serializers.IntegerField(source="version_number")
+    release = serializers.CharField(allow_null=True)
+    resolution = ResolutionSerializer(allow_null=True)
+    notes = serializers.ListField(child=serializers.CharField())

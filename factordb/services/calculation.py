@@ -1,0 +1,227 @@
+"""Calculation: an activity amount in a unit → kg CO2e, per gas, with its uncertainty.
+
+Decisions:
+- `unit` is a code of the Unit table ("MWh", "10^4Nm3") or, failing that, any pint
+  expression of one of our dimensions ("MJ", "Wh"); it is converted into the factor's
+  activity unit through pint (factordb.units). Across dimensions it is an error naming
+  both units.
+- CO2e is recomputed from the version's per-gas breakdown under the requested GWP set.
+  A version without a breakdown (materials stated only as a CO2e total) answers with its
+  stated total, under the GWP set it was stated in, and says so in `notes`.
+- Biogenic CO2 is reported apart from the total (GB/T 24067-2024).
+- Uncertainty: the version's 95 % interval (percent below / above the central value)
+  applied to the total; the activity amount is taken as exact, and GWP uncertainty is
+  not included.
+- Arithmetic in Decimal at full precision; only the results are rounded, to 1 mg
+  (6 decimal places of kg), half-even. `converted_amount` is not rounded.
+
+Every bad input is a ValidationError naming its field ("amount", "unit", "gwp_set",
+"public_id", "key", "key.region", "release"), which the API answers with a 400.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+
+from factordb import gwp, units
+from factordb.models import FactorVersion, GasAmount, GwpSet, Release, Unit
+
+from .resolution import Resolution, ResolveKey, resolve, visible_versions
+
+KG_QUANTUM = Decimal("0.000001")
+# Wide enough that quantizing a very large total to 1 mg never overflows the context.
+_QUANTIZE_CONTEXT = Context(prec=60)
+
+
+@dataclass(frozen=True)
+class GasEmission:
+    gas: str
+    kg: Decimal  # kg of the gas itself
+    gwp: Decimal | None  # None when the gas is reported outside the total
+    kg_co2e: Decimal | None
+    counts_in_co2e: bool
+
+
+@dataclass(frozen=True)
+class UncertaintyInterval:
+    low_kg_co2e: Decimal
+    high_kg_co2e: Decimal
+    low_pct: Decimal
+    high_pct: Decimal
+    distribution: str
+    confidence: str = "95%"
+
+
+@dataclass
+class Calculation:
+    amount: Decimal
+    unit: str
+    factor_unit: str
+    converted_amount: Decimal
+    kg_co2e: Decimal
+    gwp_set: str  # the set the total is under: the requested one, or the stated one
+    gwp_basis: str  # "breakdown" (recomputed) | "stated" (the version's own total)
+    gases: list[GasEmission]
+    biogenic_co2_kg: Decimal | None
+    uncertainty: UncertaintyInterval | None
+    factor_public_id: str
+    version_number: int
+    version: FactorVersion = field(repr=False)
+    release: str | None = None
+    resolution: Resolution | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def calculate(*, amount, unit: str, public_id: str | None = None, key: ResolveKey | None = None,
+              gwp_set: str = "AR6", as_of: datetime | None = None,
+              release: str | None = None) -> Calculation:
+    """Emissions of `amount` `unit` of activity, by the factor named by `public_id` or `key`."""
+    amount = _parse_amount(amount)
+    gwp_row = _gwp_set(gwp_set)
+    version, resolution = _find_version(public_id=public_id, key=key, as_of=as_of, release=release)
+    converted = _convert(amount, unit, version.factor.unit)
+    calculation = _compute(version, amount, unit, converted, gwp_row)
+    calculation.resolution = resolution
+    calculation.release = release or _latest_release_of(version)
+    return calculation
+
+
+def _parse_amount(value) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
+        raise ValidationError({"amount": "must be a number"})
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise ValidationError({"amount": f"'{value}' is not a number"}) from exc
+    if not amount.is_finite():
+        raise ValidationError({"amount": f"'{value}' is not a finite number"})
+    if amount < 0:
+        raise ValidationError({"amount": f"must not be negative, got {value}"})
+    return amount
+
+
+def _gwp_set(code: str) -> GwpSet:
+    found = GwpSet.objects.filter(code=code).first()
+    if found is None:
+        known = ", ".join(GwpSet.objects.values_list("code", flat=True))
+        raise ValidationError({"gwp_set": f"unknown GWP set '{code}' (known: {known})"})
+    return found
+
+
+def _find_version(*, public_id, key, as_of, release) -> tuple[FactorVersion, Resolution | None]:
+    if (public_id is None) == (key is None):
+        raise ValidationError({"public_id": "give either a factor public_id or a resolution key, not both"})
+    if release is not None and not Release.objects.filter(name=release).exists():
+        raise ValidationError({"release": f"unknown release '{release}'"})
+    if key is not None:
+        return _version_by_key(key, as_of=as_of, release=release)
+    return _version_by_public_id(public_id, as_of=as_of, release=release), None
+
+
+def _with_gases(versions):
+    return versions.prefetch_related(
+        Prefetch("gas_amounts", queryset=GasAmount.objects.select_related("gas")))
+
+
+def _version_by_public_id(public_id: str, *, as_of, release) -> FactorVersion:
+    version = _with_gases(visible_versions(as_of=as_of, release=release)).filter(
+        factor__public_id=public_id).first()
+    if version is None:
+        where = f"in release {release}" if release else f"in force at {as_of.isoformat()}" if as_of else ""
+        raise ValidationError({"public_id": f"no published version of factor '{public_id}' {where}".strip()})
+    return version
+
+
+def _version_by_key(key: ResolveKey, *, as_of, release) -> tuple[FactorVersion, Resolution]:
+    (resolution,) = resolve([key], as_of=as_of, release=release)
+    if resolution.errors:
+        raise ValidationError({f"key.{name}": message for name, message in resolution.errors.items()})
+    if resolution.version is None:
+        raise ValidationError({"key": resolution.reason})
+    version = _with_gases(FactorVersion.objects.select_related(
+        "factor__unit", "factor__region", "factor__dataset", "gwp_set")).get(pk=resolution.version.pk)
+    return version, resolution
+
+
+def _convert(amount: Decimal, unit: str, factor_unit: Unit) -> Decimal:
+    source = Unit.objects.filter(code=unit).first()
+    expression = source.pint_expression if source else unit
+    try:
+        dimension = units.dimension_name(expression)
+    except units.UnitError as exc:
+        raise ValidationError({"unit": str(exc)}) from exc
+    if dimension != factor_unit.dimension:
+        raise ValidationError({"unit": (
+            f"cannot convert '{unit}' ({dimension}) to '{factor_unit.code}' ({factor_unit.dimension}), "
+            "the factor's activity unit: different physical dimensions")})
+    return units.convert(amount, expression, factor_unit.pint_expression)
+
+
+def _compute(version: FactorVersion, amount: Decimal, unit: str, converted: Decimal,
+             gwp_row: GwpSet) -> Calculation:
+    rows = list(version.gas_amounts.all())
+    if rows:
+        gases, total, set_used, basis, notes = _from_breakdown(rows, converted, gwp_row)
+    else:
+        gases, total, set_used, basis = [], converted * version.co2e_total, version.gwp_set.code, "stated"
+        notes = [_stated_note(version, gwp_row)]
+    return Calculation(
+        amount=amount, unit=unit, factor_unit=version.factor.unit.code, converted_amount=converted,
+        kg_co2e=_kg(total), gwp_set=set_used, gwp_basis=basis, gases=gases,
+        biogenic_co2_kg=_biogenic(version, rows, converted),
+        uncertainty=_uncertainty(version, total), factor_public_id=version.factor.public_id,
+        version_number=version.version, version=version, notes=notes,
+    )
+
+
+def _from_breakdown(rows: list[GasAmount], converted: Decimal, gwp_row: GwpSet):
+    values = gwp.gwp_values(gwp_row)
+    emitted = {row.gas.code: converted * row.amount for row in rows}
+    try:
+        total = gwp.co2e_from_breakdown(emitted, values)
+    except gwp.GwpError as exc:
+        raise ValidationError({"gwp_set": f"{gwp_row.code}: {exc}"}) from exc
+    gases = [
+        GasEmission(gas=row.gas.code, kg=_kg(emitted[row.gas.code]), counts_in_co2e=row.gas.counts_in_co2e,
+                    gwp=values[row.gas.code] if row.gas.counts_in_co2e else None,
+                    kg_co2e=_kg(emitted[row.gas.code] * values[row.gas.code])
+                    if row.gas.counts_in_co2e else None)
+        for row in rows
+    ]
+    return gases, total, gwp_row.code, "breakdown", []
+
+
+def _stated_note(version: FactorVersion, gwp_row: GwpSet) -> str:
+    stated = version.gwp_set.code
+    note = "the factor has no per-gas breakdown; the total is its stated CO2e"
+    if stated != gwp_row.code:
+        note += f", as stated under {stated} (it cannot be recomputed under {gwp_row.code})"
+    return note
+
+
+def _biogenic(version: FactorVersion, rows: list[GasAmount], converted: Decimal) -> Decimal | None:
+    if version.biogenic_co2 is not None:
+        return _kg(converted * version.biogenic_co2)
+    outside = [converted * row.amount for row in rows if not row.gas.counts_in_co2e]
+    return _kg(sum(outside, Decimal(0))) if outside else None
+
+
+def _uncertainty(version: FactorVersion, total: Decimal) -> UncertaintyInterval | None:
+    low_pct, high_pct = version.uncertainty_low_pct, version.uncertainty_high_pct
+    if low_pct is None or high_pct is None:
+        return None
+    bounds = sorted([total * (1 - low_pct / 100), total * (1 + high_pct / 100)])  # sorted: removals
+    return UncertaintyInterval(low_kg_co2e=_kg(bounds[0]), high_kg_co2e=_kg(bounds[1]), low_pct=low_pct,
+                               high_pct=high_pct, distribution=version.uncertainty_distribution)
+
+
+def _latest_release_of(version: FactorVersion) -> str | None:
+    """The newest release pinning this exact version, so a result can cite an edition."""
+    return version.releases.order_by("-published_at").values_list("name", flat=True).first()
+
+
+def _kg(value: Decimal) -> Decimal:
+    return value.quantize(KG_QUANTUM, rounding=ROUND_HALF_EVEN, context=_QUANTIZE_CONTEXT)

@@ -1,0 +1,267 @@
+"""Resolution: for each (category, region, year, unit …) key, the best published factor.
+
+A read, kept beside the calculator that uses it. The rules, in the order they apply:
+
+- **Category**: the exact category code only, never a descendant — a key for
+  `energy.coal` must not silently answer with a lignite factor.
+- **Unit**: a factor whose activity unit is the key's unit, or another unit of the same
+  dimension (`unit_used` says which; the calculator converts). An exact unit is
+  preferred only among otherwise equal candidates.
+- **Boundary / method**, when given, are filters, not preferences: a key asking for
+  `cradle_to_gate` never receives a `combustion` factor.
+- **Region**: the key's region first, then its fallback parents (province → regional
+  grid → national → global), nearest first. The first region with any candidate wins.
+- **Year**: within that region, the latest year at or before the key's year — never a
+  later one. A region whose factors are all later than the key's year is skipped.
+- **Authority**: among candidates of that region and year, the lowest `authority_rank`
+  (1 = national official) wins; then the exact unit; then a fixed order
+  (boundary, method, public id) so the same data always gives the same answer.
+
+What fails the whole request, and what fails one key: a batch of more than MAX_KEYS
+keys, or a key that is malformed (a year that is not an integer, a code that is not a
+string), is a ValidationError naming "keys" or "keys[i].field" — the caller sent
+something that is not a batch of keys. A well-formed key naming an unknown category,
+region, unit, boundary or method is answered per key with status "invalid" and a
+reason: one mistyped code must not cost the other 4,999 answers.
+
+Queries: four, whatever the batch size — categories, all regions (the tree is small),
+all units (a controlled vocabulary), and one for every candidate version.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from factordb.constants import FROZEN_STATUSES, FactorStatus, LifecycleBoundary, Methodology
+from factordb.models import Category, FactorVersion, Region, Unit
+
+MAX_KEYS = 5000
+
+
+class ResolutionStatus:
+    MATCHED = "matched"  # the key's own region and year
+    FALLBACK = "fallback"  # another region of the chain, or an earlier year
+    NOT_FOUND = "not_found"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class ResolveKey:
+    category: str
+    region: str
+    year: int
+    unit: str
+    boundary: str | None = None
+    method: str | None = None
+
+
+@dataclass
+class Resolution:
+    key: ResolveKey
+    status: str
+    factor_public_id: str | None = None
+    version_number: int | None = None
+    version: FactorVersion | None = field(default=None, repr=False, compare=False)
+    region_used: str | None = None
+    year_used: int | None = None
+    unit_used: str | None = None
+    # {"region": [codes tried, nearest first; the last one answered], "year": "exact" | …,
+    #  "unit": "exact" | "same dimension (MWh for kWh)"}
+    fallback: dict = field(default_factory=dict)
+    reason: str = ""
+    # For an invalid key: {"region": "unknown region 'XX'", …}, so a caller can name the field.
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def found(self) -> bool:
+        return self.version is not None
+
+
+@dataclass
+class _Reference:
+    """The reference rows a batch refers to, loaded once."""
+
+    categories: dict[str, Category]
+    regions: dict[str, Region]
+    units: dict[str, Unit]
+
+    @cached_property
+    def regions_by_id(self) -> dict[int, Region]:
+        return {region.pk: region for region in self.regions.values()}
+
+    def chain(self, region: Region) -> list[Region]:
+        """The region and its fallback parents, nearest first, walked through the loaded
+        table rather than region.parent: no query per step."""
+        chain, node = [], region
+        while node is not None and node not in chain:  # `not in`: a cycle must not hang us
+            chain.append(node)
+            node = self.regions_by_id.get(node.parent_id)
+        return chain
+
+
+def resolve(keys: Sequence[ResolveKey], *, as_of: datetime | None = None,
+            release: str | None = None) -> list[Resolution]:
+    """One answer per key, in the keys' order, in a bounded number of queries.
+
+    `as_of`: the versions in force at that time (published_at <= as_of < superseded_at),
+    superseded and withdrawn ones included for their period. `release`: only the
+    versions a named release pins. Neither: the currently published versions.
+    """
+    _check_batch(keys)
+    if not keys:
+        return []
+    reference = _load_reference(keys)
+    valid = [key for key in keys if not _key_errors(key, reference)]
+    candidates = _candidates(valid, reference, as_of=as_of, release=release)
+    return [_resolve_one(key, reference, candidates) for key in keys]
+
+
+def _check_batch(keys: Sequence[ResolveKey]) -> None:
+    if len(keys) > MAX_KEYS:
+        raise ValidationError({"keys": f"at most {MAX_KEYS} keys per request, got {len(keys)}"})
+    errors = {}
+    for index, key in enumerate(keys):
+        for name in ("category", "region", "unit"):
+            if not isinstance(getattr(key, name), str):
+                errors[f"keys[{index}].{name}"] = "must be a code (a string)"
+        for name in ("boundary", "method"):
+            if getattr(key, name) is not None and not isinstance(getattr(key, name), str):
+                errors[f"keys[{index}].{name}"] = "must be a string or omitted"
+        if isinstance(key.year, bool) or not isinstance(key.year, int):
+            errors[f"keys[{index}].year"] = "must be an integer year"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _load_reference(keys: Sequence[ResolveKey]) -> _Reference:
+    category_codes = {key.category for key in keys}
+    return _Reference(
+        categories={c.code: c for c in Category.objects.filter(code__in=category_codes)},
+        regions={r.code: r for r in Region.objects.all()},
+        units={u.code: u for u in Unit.objects.all()},
+    )
+
+
+def _key_errors(key: ResolveKey, reference: _Reference) -> dict[str, str]:
+    errors = {}
+    if key.category not in reference.categories:
+        errors["category"] = f"unknown category '{key.category}'"
+    if key.region not in reference.regions:
+        errors["region"] = f"unknown region '{key.region}'"
+    if key.unit not in reference.units:
+        errors["unit"] = f"unknown unit '{key.unit}'"
+    if key.boundary is not None and key.boundary not in LifecycleBoundary.values:
+        errors["boundary"] = f"unknown boundary '{key.boundary}'"
+    if key.method is not None and key.method not in Methodology.values:
+        errors["method"] = f"unknown method '{key.method}'"
+    return errors
+
+
+def _candidates(keys: list[ResolveKey], reference: _Reference, *, as_of: datetime | None,
+                release: str | None) -> dict[tuple[int, int], list[FactorVersion]]:
+    """{(category id, region id): versions}, for the union of what the keys may use."""
+    if not keys:
+        return {}
+    category_ids = {reference.categories[key.category].pk for key in keys}
+    region_ids = {r.pk for key in keys for r in reference.chain(reference.regions[key.region])}
+    dimensions = {reference.units[key.unit].dimension for key in keys}
+    versions = visible_versions(as_of=as_of, release=release).filter(
+        factor__category_id__in=category_ids, factor__region_id__in=region_ids,
+        factor__unit__dimension__in=dimensions, factor__year__lte=max(key.year for key in keys),
+    )
+    grouped: dict[tuple[int, int], list[FactorVersion]] = {}
+    for version in versions:
+        grouped.setdefault((version.factor.category_id, version.factor.region_id), []).append(version)
+    return grouped
+
+
+def visible_versions(*, as_of: datetime | None = None, release: str | None = None) -> QuerySet[FactorVersion]:
+    """The versions a public read may answer with: published now, in force at `as_of`,
+    and/or pinned by `release`."""
+    versions = FactorVersion.objects.select_related(
+        "factor__category", "factor__region", "factor__unit", "factor__dataset", "gwp_set",
+    )
+    if release is not None:
+        versions = versions.filter(releases__name=release)
+    if as_of is not None:
+        # A withdrawn or superseded version counts only for its period; a published one
+        # with no end yet is in force from its publication on.
+        return versions.filter(status__in=FROZEN_STATUSES, published_at__lte=as_of).filter(
+            Q(superseded_at__gt=as_of) | Q(superseded_at__isnull=True, status=FactorStatus.PUBLISHED),
+        )
+    if release is not None:
+        return versions  # a release pins versions whatever became of them since
+    return versions.filter(status=FactorStatus.PUBLISHED)
+
+
+def _resolve_one(key: ResolveKey, reference: _Reference,
+                 candidates: dict[tuple[int, int], list[FactorVersion]]) -> Resolution:
+    errors = _key_errors(key, reference)
+    if errors:
+        return Resolution(key=key, status=ResolutionStatus.INVALID, reason="; ".join(errors.values()),
+                          errors=errors)
+    category = reference.categories[key.category]
+    unit = reference.units[key.unit]
+    chain = reference.chain(reference.regions[key.region])
+    for tried, region in enumerate(chain, start=1):
+        usable = [v for v in candidates.get((category.pk, region.pk), []) if _fits(v, key, unit)]
+        if usable:
+            return _matched(key, _best(usable, key), [r.code for r in chain[:tried]])
+    return Resolution(key=key, status=ResolutionStatus.NOT_FOUND,
+                      fallback={"region": [r.code for r in chain]}, reason=_not_found_reason(key, chain))
+
+
+def _fits(version: FactorVersion, key: ResolveKey, unit: Unit) -> bool:
+    factor = version.factor
+    return (factor.year <= key.year and factor.unit.dimension == unit.dimension
+            and key.boundary in (None, factor.boundary) and key.method in (None, factor.method))
+
+
+def _best(versions: list[FactorVersion], key: ResolveKey) -> FactorVersion:
+    def rank(version: FactorVersion) -> tuple:
+        factor = version.factor
+        return (-factor.year, factor.dataset.authority_rank, factor.unit.code != key.unit,
+                factor.boundary, factor.method, factor.public_id)
+
+    return min(versions, key=rank)
+
+
+def _matched(key: ResolveKey, version: FactorVersion, regions_tried: list[str]) -> Resolution:
+    factor = version.factor
+    fallback = {
+        "region": regions_tried,
+        "year": "exact" if factor.year == key.year else f"nearest earlier ({factor.year} for {key.year})",
+        "unit": ("exact" if factor.unit.code == key.unit
+                 else f"same dimension ({factor.unit.code} for {key.unit})"),
+    }
+    exact = len(regions_tried) == 1 and factor.year == key.year
+    return Resolution(
+        key=key, status=ResolutionStatus.MATCHED if exact else ResolutionStatus.FALLBACK,
+        factor_public_id=factor.public_id, version_number=version.version, version=version,
+        region_used=factor.region.code, year_used=factor.year, unit_used=factor.unit.code,
+        fallback=fallback, reason=_explanation(key, factor, regions_tried),
+    )
+
+
+def _explanation(key: ResolveKey, factor, regions_tried: list[str]) -> str:
+    """One sentence on which chain step answered and why (DESIGN §8)."""
+    parts = []
+    if len(regions_tried) > 1:
+        parts.append(f"no factor for {', '.join(regions_tried[:-1])}; "
+                     f"used {factor.region.code} (region chain {' → '.join(regions_tried)})")
+    if factor.year != key.year:
+        parts.append(f"no {key.year} factor; used {factor.year}, the nearest earlier year")
+    if factor.unit.code != key.unit:
+        parts.append(f"factor is per {factor.unit.code}, same dimension as {key.unit}")
+    return "; ".join(parts) or "exact match"
+
+
+def _not_found_reason(key: ResolveKey, chain: list[Region]) -> str:
+    filters = "".join(f", {name} '{getattr(key, name)}'" for name in ("boundary", "method")
+                      if getattr(key, name) is not None)
+    return (f"no published factor for category '{key.category}' in unit {key.unit} or its dimension"
+            f"{filters} in region chain {' → '.join(r.code for r in chain)} at or before {key.year}")
