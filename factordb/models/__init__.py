@@ -1,6 +1,6 @@
 from .factor import Factor, FactorVersion, GasAmount, PublishedVersionError, VersionSource
 from .reference import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit
-from .release import Release
+from .release import Release, ReleaseEntry, ReleaseFrozenError
 from .review import ReviewAssignment, ReviewDecision, WorkflowEvent
 
 __all__ = [
@@ -15,6 +15,8 @@ __all__ = [
     "PublishedVersionError",
     "Region",
     "Release",
+    "ReleaseEntry",
+    "ReleaseFrozenError",
     "ReviewAssignment",
     "ReviewDecision",
     "Source",

@@ -20,9 +20,11 @@ from factordb.models import (
     GwpSet,
     GwpValue,
     Region,
+    Release,
     Source,
     Unit,
 )
+from factordb.services.exports import release_checksum
 from factordb.services.factors import factor_version_create_draft, factor_version_publish_official
 from factordb.services.seed import SEED_DIR, SeedError, seed_load, seed_public_id
 
@@ -169,11 +171,18 @@ class TestTheLoadedSeed:
         assert set(parents) == {"grid"}
 
 
-    def test_the_versions_author_is_an_inactive_seed_user(self, seeded):
+    def test_the_versions_author_is_a_seed_account_that_cannot_sign_in(self, seeded):
         author = published(NATIONAL_2022).author
         assert author.username == "seed"
-        assert not author.is_active
         assert not author.has_usable_password()
+        assert not author.is_staff
+
+    def test_the_seed_ends_with_a_first_release_pinning_every_published_factor(self, seeded):
+        release = Release.objects.get()
+        assert release.name == "2026.1"
+        assert release.versions.count() == FactorVersion.objects.published().count() == 130
+        assert release.checksum_sha256 == release_checksum(release)
+        assert seeded.counts["releases"]["created"] == 1
 
 
     def test_a_second_run_creates_nothing_and_reports_everything_unchanged(self, seeded):
@@ -203,7 +212,7 @@ class TestTheLoadedSeed:
         call_command("loadseed")
         out = capsys.readouterr().out
         assert "factors      created    0  unchanged  130  differing    0" in out
-        assert "Seed loaded: 0 created, 330 unchanged, 0 differing." in out
+        assert "Seed loaded: 0 created, 331 unchanged, 0 differing." in out
 
 
 # --- Bad input --------------------------------------------------------------------------------

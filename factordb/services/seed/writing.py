@@ -4,10 +4,12 @@ from datetime import datetime, time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, Prefetch
 
+from accounts.roles import Role
 from factordb.constants import FactorStatus
 from factordb.models import (
     Category,
@@ -18,6 +20,7 @@ from factordb.models import (
     GwpSet,
     GwpValue,
     Region,
+    Release,
     Source,
     Unit,
 )
@@ -27,6 +30,7 @@ from factordb.services.factors import (
     factor_version_create_draft,
     factor_version_publish_official,
 )
+from factordb.services.releases import release_cut
 
 from .plan import (
     PUBLICATION_TZ,
@@ -39,6 +43,17 @@ from .plan import (
     SeedReport,
 )
 from .reading import seed_read
+
+FIRST_RELEASE = "2026.1"
+FIRST_RELEASE_NOTES_ZH = (
+    "首个发行版：收录生态环境部与国家统计局电力二氧化碳排放因子（2021–2023 年）、"
+    "企业温室气体核算指南与 IPCC 2006 燃料缺省值推导的燃料因子，以及 GB/T 51366-2019 与 IPCC 材料因子。"
+)
+FIRST_RELEASE_NOTES_EN = (
+    "First release: MEE/NBS electricity CO2 factors (data years 2021–2023), fuel factors derived "
+    "from the Chinese enterprise accounting guideline and IPCC 2006 defaults, and GB/T 51366-2019 "
+    "and IPCC material factors."
+)
 
 
 def _ensure(report: SeedReport, kind: str, model: type[Model], specs: dict, existing: dict,
@@ -82,13 +97,24 @@ def _by_code(model: type[Model], specs: dict) -> dict:
 
 
 def _seed_user():
-    user, created = get_user_model().objects.get_or_create(
-        username=SEED_USERNAME, defaults={"is_active": False},
-    )
+    """The platform's own account for official data: it cannot sign in (no usable password),
+    and it holds the approver role so that the seed's first release goes through the same
+    release service as any other."""
+    user, created = get_user_model().objects.get_or_create(username=SEED_USERNAME)
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
+    user.groups.add(*Group.objects.filter(name=Role.APPROVER))
     return user
+
+
+def _write_first_release(report: SeedReport) -> None:
+    if Release.objects.exists():
+        report.record("releases", "unchanged")
+        return
+    release_cut(name=FIRST_RELEASE, notes_zh=FIRST_RELEASE_NOTES_ZH, notes_en=FIRST_RELEASE_NOTES_EN,
+                actor=_seed_user())
+    report.record("releases", "created")
 
 
 def _write_reference(plan: SeedPlan, report: SeedReport) -> dict[str, dict]:
@@ -187,4 +213,5 @@ def seed_load(*, seed_dir: Path = SEED_DIR) -> SeedReport:
     report = SeedReport()
     refs = _write_reference(plan, report)
     _write_factors(plan, refs, report)
+    _write_first_release(report)
     return report
