@@ -46,7 +46,7 @@ def _next_version_number(factor: Factor) -> int:
     return (current or 0) + 1
 
 
-def _gas_amount_rows(version: FactorVersion, amounts: Mapping[str, Decimal]) -> list[GasAmount]:
+def validated_gas_amounts(version: FactorVersion, amounts: Mapping[str, Decimal]) -> list[GasAmount]:
     """Unsaved breakdown rows, each validated; errors are keyed 'gas_amounts.<gas code>'."""
     gases = {gas.code: gas for gas in Gas.objects.filter(code__in=amounts)}
     unknown = sorted(set(amounts) - set(gases))
@@ -85,7 +85,7 @@ def factor_version_create_draft(
         factor=factor, author=author, gwp_set=gwp_set, co2e_total=co2e_total,
         version=_next_version_number(factor), status=FactorStatus.DRAFT, **content,
     )
-    rows = _gas_amount_rows(version, gas_amounts)
+    rows = validated_gas_amounts(version, gas_amounts)
     if co2e_total is None:
         try:
             total = gwp.co2e_from_breakdown(gas_amounts, gwp.gwp_values(gwp_set))
