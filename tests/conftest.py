@@ -6,6 +6,8 @@ from accounts.roles import Role
 from tests.factories import StaffUserFactory
 from tests.roles import user_with_roles
 
+pytest_plugins = ["tests.celery_fixtures"]
+
 
 @pytest.fixture
 def editor(db):
