@@ -23,7 +23,7 @@ from factordb.constants import FactorStatus as S
 from factordb.errors import WorkflowError
 from factordb.http import message_of
 from factordb.models import FactorVersion, ReviewAssignment, ReviewDecision
-from factordb.services import review
+from factordb.services import editing, review
 
 
 class NoteForm(django_forms.Form):
@@ -88,14 +88,18 @@ STEPS: dict[str, Step] = {
         _("计划发布"), (S.APPROVED,),
         lambda v, u, d: review.factor_version_schedule_publication(version=v, actor=u, at=d["at"]),
         _("已安排发布时间。")),
+    "start_revision": Step(
+        _("修订（新建草稿版本）"), (S.PUBLISHED,),
+        lambda v, u, d: editing.factor_version_start_revision(factor=v.factor, actor=u),
+        _("已新建草稿版本；已发布的版本保持不变。")),
     "withdraw": Step(
         _("撤回"), (S.PUBLISHED,),
         lambda v, u, d: review.factor_version_withdraw(version=v, actor=u, reason=d["reason"]),
         _("已撤回。")),
 }
 
-SIMPLE_FORMS = {"submit": NoteForm, "revise": NoteForm, "publish": forms.PublishForm,
-                "schedule": forms.ScheduleForm, "withdraw": forms.WithdrawForm}
+SIMPLE_FORMS = {"submit": NoteForm, "revise": NoteForm, "start_revision": NoteForm,
+                "publish": forms.PublishForm, "schedule": forms.ScheduleForm, "withdraw": forms.WithdrawForm}
 
 
 def step_form(name: str, version: FactorVersion, reviewers: list, data=None) -> django_forms.Form:
@@ -153,9 +157,13 @@ class WorkflowActionsMixin:
             messages.error(request, _form_errors(form))
             return back
         try:
-            definition.call(version, request.user, form.cleaned_data)
+            outcome = definition.call(version, request.user, form.cleaned_data)
         except (ValidationError, WorkflowError, ForbiddenAction) as exc:
             messages.error(request, message_of(exc))
-        else:
-            messages.success(request, definition.done)
+            return back
+        messages.success(request, definition.done)
+        if isinstance(outcome, FactorVersion) and outcome.pk != version.pk:
+            # A revision is a new version: take the editor to it.
+            return HttpResponseRedirect(reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[outcome.pk]))
         return back

@@ -187,3 +187,21 @@ def test_the_factor_page_tells_its_whole_story_in_order(client, as_staff, review
     assert [entry.at for entry in story] == sorted(entry.at for entry in story)
     body = response.content.decode()
     assert body.index("补充来源") < body.index("数据有误")
+
+
+def test_revising_a_published_version_opens_a_new_draft_and_leaves_it_untouched(client, editor):
+    from factordb.models import FactorVersion
+    from tests.factories import PublishedVersionFactory
+
+    published = PublishedVersionFactory()
+    editor.is_staff = True
+    editor.save()
+    client.force_login(editor)
+
+    response = client.post(f"/admin/factordb/factorversion/{published.pk}/workflow/start_revision/",
+                           {"start_revision-comment": ""})
+
+    draft = FactorVersion.objects.get(factor=published.factor, status="draft")
+    assert response["Location"].endswith(f"/factorversion/{draft.pk}/change/")
+    published.refresh_from_db()
+    assert published.status == "published"
