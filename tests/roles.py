@@ -7,7 +7,8 @@ from tests.factories import UserFactory
 
 
 def with_roles(user, *roles: Role):
-    user.groups.add(*Group.objects.filter(name__in=[role.value for role in roles]))
+    # get_or_create: transactional tests flush the tables, the migration's groups with them.
+    user.groups.add(*(Group.objects.get_or_create(name=role.value)[0] for role in roles))
     return user
 
 
