@@ -32,6 +32,9 @@ DIMENSION_REFERENCE_UNITS = {
 }
 
 
+DIMENSION_CHOICES = [(name, name) for name in DIMENSION_REFERENCE_UNITS]
+
+
 class UnitError(ValueError):
     """A unit pint does not know, or a conversion across physical dimensions."""
 

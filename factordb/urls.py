@@ -17,6 +17,8 @@ review_patterns = [
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # Not language-prefixed: answers carry both name_zh and name_en.
+    path("api/v1/", include("api.urls")),
 ]
 
 urlpatterns += i18n_patterns(

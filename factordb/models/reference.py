@@ -86,7 +86,7 @@ class Category(TreeMixin, NamedMixin):
     description = models.TextField(_("说明"), blank=True)
     activity_dimension = models.CharField(
         _("活动数据量纲"), max_length=30, blank=True,
-        choices=[(name, name) for name in units.DIMENSION_REFERENCE_UNITS],
+        choices=units.DIMENSION_CHOICES,
         help_text=_("此类别下因子的活动单位必须属于该量纲（如电力为 energy）。留空则不限。"),
     )
     history = HistoricalRecords()
@@ -121,7 +121,7 @@ class Unit(NamedMixin):
         help_text=_("换算所用的 pint 单位表达式，例如 kWh、t、10^4 * Nm3、t*km。"),
     )
     dimension = models.CharField(
-        _("量纲"), max_length=30, choices=[(name, name) for name in units.DIMENSION_REFERENCE_UNITS],
+        _("量纲"), max_length=30, choices=units.DIMENSION_CHOICES,
     )
     history = HistoricalRecords()
 

@@ -1,0 +1,74 @@
+"""Filters of the factor list. A value the platform does not know is a 400 naming the parameter."""
+
+from django.db.models import Q, QuerySet
+from django_filters import rest_framework as filters
+from rest_framework import serializers
+from rest_framework.filters import OrderingFilter
+
+from factordb.constants import LifecycleBoundary, Methodology
+from factordb.models import Category, Gas, Region, Source, Unit
+
+
+def _known(model, parameter: str, **lookup):
+    found = model.objects.filter(**lookup).first()
+    if found is None:
+        value = next(iter(lookup.values()))
+        raise serializers.ValidationError({parameter: [f"unknown {parameter} '{value}'"]})
+    return found
+
+
+class FactorFilter(filters.FilterSet):
+    category = filters.CharFilter(method="filter_category",
+                                  help_text="Category code; the category's descendants are included.")
+    region = filters.ModelChoiceFilter(queryset=Region.objects.all(), to_field_name="code",
+                                       field_name="factor__region", help_text="Region code (exact).")
+    year = filters.NumberFilter(field_name="factor__year", help_text="Reference year.")
+    unit = filters.ModelChoiceFilter(queryset=Unit.objects.all(), to_field_name="code",
+                                     field_name="factor__unit", help_text="Activity unit code.")
+    gas = filters.CharFilter(method="filter_gas", help_text="Gas code: versions with an amount of this gas.")
+    boundary = filters.ChoiceFilter(choices=LifecycleBoundary.choices, field_name="factor__boundary")
+    method = filters.ChoiceFilter(choices=Methodology.choices, field_name="factor__method")
+    source = filters.NumberFilter(method="filter_source", help_text="Source id (see /sources/).")
+    q = filters.CharFilter(method="filter_text", help_text="Text in the Chinese or English name, or the id.")
+    as_of = filters.IsoDateTimeFilter(
+        method="filter_as_of",
+        help_text="ISO 8601 time: the versions in force then (published_at <= t < superseded_at).")
+    updated_since = filters.IsoDateTimeFilter(
+        method="filter_updated_since", help_text="Versions published, superseded or withdrawn since then.")
+
+    def filter_category(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
+        category = _known(Category, name, code=code)
+        return queryset.filter(factor__category__path__startswith=category.path)
+
+    def filter_gas(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
+        return queryset.filter(gas_amounts__gas=_known(Gas, name, code=code)).distinct()
+
+    def filter_source(self, queryset: QuerySet, name: str, pk: int) -> QuerySet:
+        return queryset.filter(version_sources__source=_known(Source, name, pk=int(pk))).distinct()
+
+    def filter_text(self, queryset: QuerySet, name: str, text: str) -> QuerySet:
+        return queryset.filter(Q(factor__name_zh__icontains=text) | Q(factor__name_en__icontains=text)
+                               | Q(factor__public_id__iexact=text))
+
+    def filter_as_of(self, queryset: QuerySet, name: str, moment) -> QuerySet:
+        # Applied by the view before the other filters; here it only guards the value.
+        return queryset
+
+    def filter_updated_since(self, queryset: QuerySet, name: str, moment) -> QuerySet:
+        return queryset.filter(Q(published_at__gte=moment) | Q(superseded_at__gte=moment))
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """DRF ignores unknown ordering fields; a calculator should hear that it asked for one."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            allowed = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
+            terms = [term.strip().lstrip("-") for term in params.split(",")]
+            unknown = [term for term in terms if term not in allowed]
+            if unknown:
+                raise serializers.ValidationError({self.ordering_param: [
+                    f"unknown ordering field(s): {', '.join(unknown)}; "
+                    f"use one of {', '.join(sorted(allowed))}"]})
+        return super().get_ordering(request, queryset, view)

@@ -1,0 +1,45 @@
+"""resolve/ and calculate/: the calculators' batch lookup and emission arithmetic."""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.schema import ERRORS
+from api.serializers_resolve import (
+    CalculateRequestSerializer,
+    CalculationSerializer,
+    ResolutionSerializer,
+    ResolveRequestSerializer,
+)
+from factordb.services.calculation import calculate
+from factordb.services.resolution import resolve
+
+
+class ResolveView(APIView):
+    @extend_schema(
+        summary="Resolve up to 5,000 keys to published factors, with explained fallbacks",
+        request=ResolveRequestSerializer, responses={200: ResolutionSerializer(many=True), **ERRORS},
+        examples=[OpenApiExample("Anhui grid electricity 2024", request_only=True, value={
+            "keys": [{"category": "energy.electricity.grid_average", "region": "CN-AH",
+                      "year": 2024, "unit": "kWh"}]})],
+    )
+    def post(self, request: Request) -> Response:
+        payload = ResolveRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        answers = resolve(payload.resolve_keys(), as_of=payload.validated_data["as_of"],
+                          release=payload.validated_data["release"])
+        return Response({"results": ResolutionSerializer(answers, many=True).data})
+
+
+class CalculateView(APIView):
+    @extend_schema(
+        summary="Emissions of an activity: amount and unit → kg CO2e with breakdown and uncertainty",
+        request=CalculateRequestSerializer, responses={200: CalculationSerializer, **ERRORS},
+        examples=[OpenApiExample("1 MWh of 2022 national grid electricity", request_only=True, value={
+            "public_id": "EFSKYNSW61TZ", "amount": "1", "unit": "MWh", "gwp_set": "AR6"})],
+    )
+    def post(self, request: Request) -> Response:
+        payload = CalculateRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return Response(CalculationSerializer(calculate(**payload.calculate_kwargs())).data)

@@ -1,0 +1,94 @@
+"""Factors: the list with filters, one factor's version in force, and its published history."""
+
+from django.db.models import F, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.filters import FactorFilter, StrictOrderingFilter
+from api.schema import ERRORS
+from api.serializers import FactorSerializer, VersionSerializer
+from factordb.constants import FROZEN_STATUSES
+from factordb.models import Factor, FactorVersion, VersionSource
+from factordb.services.resolution import visible_versions
+
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATETIME, description=(
+    "ISO 8601 time, not in the future: answer with the version in force then."))
+
+
+class FactorPagination(CursorPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+    ordering = ("public_id",)
+
+
+def parse_as_of(request: Request):
+    raw = request.query_params.get("as_of")
+    if raw in (None, ""):
+        return None
+    moment = parse_datetime(raw)
+    if moment is None:
+        raise drf_serializers.ValidationError({"as_of": [f"'{raw}' is not an ISO 8601 date and time."]})
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if moment > timezone.now():
+        raise drf_serializers.ValidationError({"as_of": ["as_of must not be in the future."]})
+    return moment
+
+
+def with_content(versions: QuerySet) -> QuerySet:
+    cited = VersionSource.objects.select_related("source")
+    return versions.prefetch_related("gas_amounts__gas", Prefetch("version_sources", queryset=cited))
+
+
+class FactorViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published factors only: nothing under review is ever served."""
+
+    serializer_class = FactorSerializer
+    filterset_class = FactorFilter
+    filter_backends = [*viewsets.ReadOnlyModelViewSet.filter_backends, StrictOrderingFilter]
+    ordering_fields = ["public_id", "year", "published_at", "co2e_total"]
+    pagination_class = FactorPagination
+    lookup_field = "public_id"
+    lookup_value_regex = "[A-Z0-9]+"
+
+    def get_queryset(self) -> QuerySet:
+        versions = visible_versions(as_of=parse_as_of(self.request))
+        # Friendly names for ordering and the cursor: ?ordering=-year,public_id
+        return with_content(versions).annotate(public_id=F("factor__public_id"), year=F("factor__year"))
+
+    def get_object(self) -> FactorVersion:
+        factor = get_object_or_404(Factor, public_id=self.kwargs["public_id"])
+        version = self.get_queryset().filter(factor=factor).first()
+        if version is None:
+            raise NotFound("This factor has no published version in force at that time.")
+        return version
+
+    @extend_schema(summary="List published factors", parameters=[AS_OF], responses={200: FactorSerializer,
+                                                                                    **ERRORS})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One factor with its version in force", parameters=[AS_OF],
+                   responses={200: FactorSerializer, **ERRORS})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(summary="A factor's published history, newest first", filters=False,
+                   responses={200: VersionSerializer(many=True), **ERRORS})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def versions(self, request: Request, public_id: str) -> Response:
+        factor = get_object_or_404(Factor, public_id=public_id)
+        history = with_content(FactorVersion.objects.filter(factor=factor, status__in=FROZEN_STATUSES)
+                               .select_related("gwp_set")).order_by("-version")
+        return Response(VersionSerializer(history, many=True).data)
