@@ -1,0 +1,90 @@
+"""Releases: the citable editions, their differences, and their canonical downloads."""
+
+import hashlib
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.schema import ERRORS
+from factordb.models import Release
+from factordb.services.exports import release_canonical_csv, release_canonical_json
+from factordb.services.releases import release_diff
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    factor_count = serializers.IntegerField(source="entries.count", read_only=True)
+
+    class Meta:
+        model = Release
+        fields = ("name", "published_at", "notes_zh", "notes_en", "checksum_sha256", "factor_count")
+
+
+class ReleaseDiffSerializer(serializers.Serializer):
+    release = serializers.CharField()
+    compared_with = serializers.CharField(allow_null=True)
+    added = serializers.ListField(child=serializers.CharField())
+    changed = serializers.ListField(child=serializers.CharField())
+    withdrawn = serializers.ListField(child=serializers.CharField())
+
+
+def _download(body: bytes, *, name: str, extension: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="factordb-{name}.{extension}"'
+    # The JSON's digest is the release's checksum; the CSV carries its own.
+    response["X-Checksum-SHA256"] = hashlib.sha256(body).hexdigest()
+    return response
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Releases, newest first", responses={200: ReleaseSerializer, **ERRORS}),
+    retrieve=extend_schema(summary="One release", responses={200: ReleaseSerializer, **ERRORS}),
+)
+class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Release.objects.exclude(checksum_sha256="").order_by("-published_at")
+    serializer_class = ReleaseSerializer
+    lookup_field = "name"
+    lookup_value_regex = r"\d{4}\.\d+"
+    pagination_class = None
+
+    @extend_schema(
+        summary="What changed between two releases (factor public ids)",
+        parameters=[OpenApiParameter("from", OpenApiTypes.STR, description=(
+            "The older release's name; default: the release before this one."))],
+        responses={200: ReleaseDiffSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def diff(self, request: Request, name: str) -> Response:
+        new = self.get_object()
+        older = request.query_params.get("from")
+        if older:
+            old = Release.objects.filter(name=older).exclude(checksum_sha256="").first()
+            if old is None:
+                raise serializers.ValidationError({"from": [f"unknown release '{older}'"]})
+        else:
+            old = self.get_queryset().filter(published_at__lt=new.published_at).first()
+        diff = release_diff(old=old, new=new)
+        return Response(ReleaseDiffSerializer({
+            "release": new.name, "compared_with": old.name if old else None,
+            "added": diff.added, "changed": diff.changed, "withdrawn": diff.withdrawn,
+        }).data)
+
+    @extend_schema(summary="The canonical JSON export; its SHA-256 is the release's checksum",
+                   responses={(200, "application/json"): OpenApiResponse(OpenApiTypes.BINARY), **ERRORS})
+    def download_json(self, request: Request, name: str) -> HttpResponse:
+        release = self.get_object()
+        return _download(release_canonical_json(release), name=release.name, extension="json",
+                         content_type="application/json; charset=utf-8")
+
+    @extend_schema(summary="The canonical CSV export, with its SHA-256 in X-Checksum-SHA256",
+                   responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY), **ERRORS})
+    def download_csv(self, request: Request, name: str) -> HttpResponse:
+        release = self.get_object()
+        return _download(release_canonical_csv(release), name=release.name, extension="csv",
+                         content_type="text/csv; charset=utf-8")
+
+

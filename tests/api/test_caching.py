@@ -1,0 +1,43 @@
+"""Every read carries validators; a publication is never answered with a stale 304."""
+
+import pytest
+
+from factordb.models import VersionSource
+from factordb.services import review
+from tests.factories import ApprovedVersionFactory, PublishedVersionFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+URLS = ["/api/v1/factors/", "/api/v1/units/", "/api/v1/regions/"]
+
+
+@pytest.fixture
+def published():
+    return PublishedVersionFactory()
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_every_get_carries_an_etag_and_last_modified(api, published, url):
+    response = api.get(url)
+    assert response.has_header("ETag")
+    assert response.has_header("Last-Modified")
+
+
+def test_if_none_match_answers_304_while_nothing_changed(api, published):
+    first = api.get("/api/v1/factors/")
+    again = api.get("/api/v1/factors/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_a_publication_changes_the_etag_so_the_new_value_is_served(api, published, approver, editor):
+    url = f"/api/v1/factors/{published.factor.public_id}/"
+    before = api.get(url)
+    newer = ApprovedVersionFactory(factor=published.factor, version=published.version + 1, author=editor)
+    VersionSource.objects.get_or_create(version=newer, source=SourceFactory())
+    review.factor_version_publish(version=newer, actor=approver)
+
+    after = api.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+
+    assert after.status_code == 200
+    assert after.json()["version"]["version"] == newer.version
+    assert after["ETag"] != before["ETag"]
