@@ -54,3 +54,14 @@ def error_handler(exc: Exception, context: dict) -> Response | None:
         message, details = str(detail), {}
     response.data = {"error": {"code": code, "message": message, "details": details}}
     return response
+
+
+def not_found(request, exception=None):
+    """Django's 404 for addresses no URL pattern matches: JSON in the error shape under /api/."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": "not_found", "message": "No such address in the API.",
+                                       "details": {}}}, status=404)
+    return page_not_found(request, exception)

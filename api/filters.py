@@ -5,6 +5,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter
 
+from api.params import parse_moment
 from factordb.constants import LifecycleBoundary, Methodology
 from factordb.models import Category, Gas, Region, Source, Unit
 
@@ -55,6 +56,7 @@ class FactorFilter(filters.FilterSet):
         return queryset
 
     def filter_updated_since(self, queryset: QuerySet, name: str, moment) -> QuerySet:
+        moment = parse_moment(self.data.get(name), name)
         return queryset.filter(Q(published_at__gte=moment) | Q(superseded_at__gte=moment))
 
 

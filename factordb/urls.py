@@ -28,3 +28,5 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+
+handler404 = "api.exceptions.not_found"

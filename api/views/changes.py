@@ -1,13 +1,12 @@
 """changes/: what was published, superseded or withdrawn since a time, for calculators to sync."""
 
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.pagination import CursorPagination
 
 from api.caching import PUBLIC_ACTIONS
+from api.params import parse_moment
 from api.schema import ERRORS
 from factordb.models import WorkflowEvent
 
@@ -32,12 +31,7 @@ class ChangeList(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        raw = self.request.query_params.get("since")
-        since = parse_datetime(raw) if raw else None
-        if since is None:
-            raise serializers.ValidationError({"since": ["required: an ISO 8601 date and time."]})
-        if timezone.is_naive(since):
-            since = timezone.make_aware(since)
+        since = parse_moment(self.request.query_params.get("since"), "since", required=True)
         return (WorkflowEvent.objects.filter(action__in=PUBLIC_ACTIONS, at__gte=since)
                 .select_related("version__factor"))
 

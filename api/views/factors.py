@@ -3,7 +3,6 @@
 from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
@@ -15,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import FactorFilter, StrictOrderingFilter
+from api.params import parse_moment
 from api.schema import ERRORS
 from api.serializers import FactorSerializer, VersionSerializer
 from factordb.constants import FROZEN_STATUSES
@@ -33,15 +33,8 @@ class FactorPagination(CursorPagination):
 
 
 def parse_as_of(request: Request):
-    raw = request.query_params.get("as_of")
-    if raw in (None, ""):
-        return None
-    moment = parse_datetime(raw)
-    if moment is None:
-        raise drf_serializers.ValidationError({"as_of": [f"'{raw}' is not an ISO 8601 date and time."]})
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    if moment > timezone.now():
+    moment = parse_moment(request.query_params.get("as_of"), "as_of")
+    if moment is not None and moment > timezone.now():
         raise drf_serializers.ValidationError({"as_of": ["as_of must not be in the future."]})
     return moment
 
@@ -60,7 +53,7 @@ class FactorViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["public_id", "year", "published_at", "co2e_total"]
     pagination_class = FactorPagination
     lookup_field = "public_id"
-    lookup_value_regex = "[A-Z0-9]+"
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet:
         versions = visible_versions(as_of=parse_as_of(self.request))

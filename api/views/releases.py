@@ -48,7 +48,7 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Release.objects.exclude(checksum_sha256="").order_by("-published_at")
     serializer_class = ReleaseSerializer
     lookup_field = "name"
-    lookup_value_regex = r"\d{4}\.\d+"
+    lookup_value_regex = "[^/]+"
     pagination_class = None
 
     @extend_schema(
