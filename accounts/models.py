@@ -1,4 +1,6 @@
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
@@ -10,3 +12,45 @@ class User(AbstractUser):
     """
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+
+class ApiKeyTier(models.TextChoices):
+    STANDARD = "standard", _("标准")
+    PARTNER = "partner", _("合作伙伴")
+
+
+class ApiKey(models.Model):
+    """A calculator's key to the read API. Only a hash of the secret is kept.
+
+    Keys are 32 random bytes, so a fast SHA-256 suffices (no password-style stretching is
+    needed against guessing) and keeps authentication cheap on every request.
+    """
+
+    name = models.CharField(_("名称（计算软件）"), max_length=200)
+    organisation = models.CharField(_("机构"), max_length=200)
+    contact_email = models.EmailField(_("联系邮箱"))
+    tier = models.CharField(_("配额等级"), max_length=20, choices=ApiKeyTier.choices,
+                            default=ApiKeyTier.STANDARD)
+    prefix = models.CharField(_("前缀"), max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    created_by = models.ForeignKey("accounts.User", verbose_name=_("签发人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey("accounts.User", verbose_name=_("吊销人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    revoke_reason = models.TextField(_("吊销原因"), blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["secret_hash", "last_used_at"])
+
+    class Meta:
+        verbose_name = _("API 密钥")
+        verbose_name_plural = _("API 密钥")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

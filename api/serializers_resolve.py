@@ -65,6 +65,10 @@ class ResolutionSerializer(serializers.Serializer):
         return str(resolution.version.co2e_total) if resolution.version else None
 
 
+class ResolveResponseSerializer(serializers.Serializer):
+    results = ResolutionSerializer(many=True)
+
+
 class CalculateRequestSerializer(serializers.Serializer):
     public_id = serializers.CharField(max_length=20, required=False, allow_null=True, default=None)
     key = ResolveKeySerializer(required=False, allow_null=True, default=None)

@@ -11,6 +11,7 @@ from api.serializers_resolve import (
     CalculationSerializer,
     ResolutionSerializer,
     ResolveRequestSerializer,
+    ResolveResponseSerializer,
 )
 from factordb.services.calculation import calculate
 from factordb.services.resolution import resolve
@@ -19,7 +20,7 @@ from factordb.services.resolution import resolve
 class ResolveView(APIView):
     @extend_schema(
         summary="Resolve up to 5,000 keys to published factors, with explained fallbacks",
-        request=ResolveRequestSerializer, responses={200: ResolutionSerializer(many=True), **ERRORS},
+        request=ResolveRequestSerializer, responses={200: ResolveResponseSerializer, **ERRORS},
         examples=[OpenApiExample("Anhui grid electricity 2024", request_only=True, value={
             "keys": [{"category": "energy.electricity.grid_average", "region": "CN-AH",
                       "year": 2024, "unit": "kWh"}]})],

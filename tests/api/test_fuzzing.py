@@ -41,6 +41,12 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def _unthrottled(settings):
+    # Thousands of generated requests would spend any real quota; quotas have their own tests.
+    settings.API_ANON_RATE = "1000000/min"
+
+
+@pytest.fixture
 def _connection_kept_across_requests():
     # The WSGI handler closes "old" connections around each request; inside the test's
     # transaction that would close it for good. Django's own test client does the same.
@@ -52,7 +58,7 @@ def _connection_kept_across_requests():
 
 
 @pytest.mark.fuzz
-@pytest.mark.usefixtures("seeded", "db", "_connection_kept_across_requests")
+@pytest.mark.usefixtures("seeded", "db", "_connection_kept_across_requests", "_unthrottled")
 @schema.parametrize()
 @settings(max_examples=200, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,

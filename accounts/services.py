@@ -1,0 +1,77 @@
+"""Issuing, revoking and checking calculators' API keys."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ApiKey
+from accounts.roles import ForbiddenAction
+
+KEY_PREFIX = "cfk"
+# Writing last_used_at on every request would turn each read into a write.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+class ApiKeyRefused(Exception):
+    """A key that is malformed, unknown or revoked; the message says which."""
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _require_staff(actor) -> None:
+    if not (actor and actor.is_active and actor.is_staff):
+        raise ForbiddenAction(_("只有平台工作人员可以管理 API 密钥。"))
+
+
+@transaction.atomic
+def api_key_issue(
+    *, name: str, organisation: str, contact_email: str, tier: str, actor,
+) -> tuple[ApiKey, str]:
+    """A new key and its plain text, which is shown once and never stored."""
+    _require_staff(actor)
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    key = ApiKey(name=name, organisation=organisation, contact_email=contact_email, tier=tier,
+                 prefix=prefix, secret_hash=_digest(secret), created_by=actor)
+    key.full_clean()
+    key._change_reason = "issued"
+    key.save()
+    return key, f"{KEY_PREFIX}_{prefix}_{secret}"
+
+
+@transaction.atomic
+def api_key_revoke(*, key: ApiKey, actor, reason: str) -> ApiKey:
+    _require_staff(actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("吊销须说明原因。")})
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
+    if key.revoked_at is not None:
+        raise ValidationError({"reason": _("此密钥已于 %(at)s 吊销。") % {"at": key.revoked_at}})
+    key.revoked_at, key.revoked_by, key.revoke_reason = timezone.now(), actor, reason.strip()
+    key._change_reason = f"revoked: {reason.strip()}"
+    key.save()
+    return key
+
+
+def api_key_authenticate(raw: str) -> ApiKey:
+    """The active key for a presented key text, or ApiKeyRefused saying why not."""
+    parts = raw.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        raise ApiKeyRefused("Malformed API key.")
+    key = ApiKey.objects.filter(prefix=parts[1]).first()
+    if key is None or not hmac.compare_digest(key.secret_hash, _digest(parts[2])):
+        raise ApiKeyRefused("Unknown API key.")
+    if key.revoked_at is not None:
+        raise ApiKeyRefused("This API key has been revoked.")
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key
