@@ -34,6 +34,9 @@ class FactorFilter(filters.FilterSet):
     as_of = filters.IsoDateTimeFilter(
         method="filter_as_of",
         help_text="ISO 8601 time: the versions in force then (published_at <= t < superseded_at).")
+    release = filters.CharFilter(
+        method="filter_release",
+        help_text="Release name (e.g. 2025.1): the versions it pinned, whatever became of them since.")
     updated_since = filters.IsoDateTimeFilter(
         method="filter_updated_since", help_text="Versions published, superseded or withdrawn since then.")
 
@@ -53,6 +56,10 @@ class FactorFilter(filters.FilterSet):
 
     def filter_as_of(self, queryset: QuerySet, name: str, moment) -> QuerySet:
         # Applied by the view before the other filters; here it only guards the value.
+        return queryset
+
+    def filter_release(self, queryset: QuerySet, name: str, release_name: str) -> QuerySet:
+        # Applied by the view with as_of: both choose which versions are visible at all.
         return queryset
 
     def filter_updated_since(self, queryset: QuerySet, name: str, moment) -> QuerySet:

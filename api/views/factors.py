@@ -18,11 +18,14 @@ from api.params import parse_moment
 from api.schema import ERRORS
 from api.serializers import FactorSerializer, VersionSerializer
 from factordb.constants import FROZEN_STATUSES
-from factordb.models import Factor, FactorVersion, VersionSource
+from factordb.models import Factor, FactorVersion, Release, VersionSource
 from factordb.services.resolution import visible_versions
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATETIME, description=(
     "ISO 8601 time, not in the future: answer with the version in force then."))
+
+RELEASE = OpenApiParameter("release", OpenApiTypes.STR, description=(
+    "Release name (e.g. 2025.1): answer with the version that release pinned."))
 
 
 class FactorPagination(CursorPagination):
@@ -37,6 +40,13 @@ def parse_as_of(request: Request):
     if moment is not None and moment > timezone.now():
         raise drf_serializers.ValidationError({"as_of": ["as_of must not be in the future."]})
     return moment
+
+
+def parse_release(request: Request) -> str | None:
+    name = request.query_params.get("release") or None
+    if name is not None and not Release.objects.filter(name=name).exclude(checksum_sha256="").exists():
+        raise drf_serializers.ValidationError({"release": [f"unknown release '{name}'"]})
+    return name
 
 
 def with_content(versions: QuerySet) -> QuerySet:
@@ -56,7 +66,7 @@ class FactorViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet:
-        versions = visible_versions(as_of=parse_as_of(self.request))
+        versions = visible_versions(as_of=parse_as_of(self.request), release=parse_release(self.request))
         # Friendly names for ordering and the cursor: ?ordering=-year,public_id
         return with_content(versions).annotate(public_id=F("factor__public_id"), year=F("factor__year"))
 
@@ -72,7 +82,7 @@ class FactorViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(summary="One factor with its version in force", parameters=[AS_OF],
+    @extend_schema(summary="One factor with its version in force", parameters=[AS_OF, RELEASE],
                    responses={200: FactorSerializer, **ERRORS})
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)

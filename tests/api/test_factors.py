@@ -135,3 +135,28 @@ def test_it_orders_by_year_on_request(api):
     newer = PublishedVersionFactory(factor__year=2023)
     rows = api.get(URL, {"ordering": "-year"}).json()["results"]
     assert [row["public_id"] for row in rows] == [newer.factor.public_id, older.factor.public_id]
+
+
+def test_the_release_filter_answers_with_what_that_release_pinned(api, approver):
+    from factordb.services.releases import release_cut
+
+    pinned = PublishedVersionFactory(co2e_total=Decimal("0.6"))
+    release_cut(name="2025.1", actor=approver)
+    pinned.status, pinned.superseded_at = FactorStatus.SUPERSEDED, timezone.now()
+    pinned.save()
+    PublishedVersionFactory(factor=pinned.factor, version=pinned.version + 1)
+    later = PublishedVersionFactory()
+
+    listed = api.get(URL, {"release": "2025.1"}).json()["results"]
+    detail = api.get(f"{URL}{pinned.factor.public_id}/", {"release": "2025.1"}).json()
+
+    assert [(row["public_id"], row["version"]["version"]) for row in listed] == [
+        (pinned.factor.public_id, pinned.version)]
+    assert later.factor.public_id not in ids(api.get(URL, {"release": "2025.1"}))
+    assert detail["version"]["version"] == pinned.version
+
+
+def test_an_unknown_release_is_a_400_naming_it(api):
+    response = api.get(URL, {"release": "1999.1"})
+    assert response.status_code == 400
+    assert "release" in response.json()["error"]["details"]
