@@ -3,6 +3,7 @@ so neither the test run's own settings nor a developer's .env can leak in."""
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -10,6 +11,8 @@ import sys
 from django.conf import settings
 
 MANAGE = str(settings.BASE_DIR / "manage.py")
+# env("NAME", …) and env.<type>("NAME", …): every way settings.py reads a variable.
+ENV_READ = re.compile(r"""\benv(?:\.\w+)?\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']""")
 PRINT_SETTINGS = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'DEBUG': s.DEBUG, 'cache': s.CACHES['default']['BACKEND'], "
@@ -98,3 +101,20 @@ def test_it_reads_a_dotenv_file_without_overriding_the_environment(tmp_path):
 
     assert seen["DEBUG"] is False
     assert seen["hosts"] == ["from-env.example"]
+
+
+def variables_read_by_settings() -> set[str]:
+    return set(ENV_READ.findall((settings.BASE_DIR / "factordb" / "settings.py").read_text(encoding="utf-8")))
+
+
+def test_it_reads_variables_from_the_environment():
+    # Guards the check below: a pattern that matched nothing would pass it vacuously.
+    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= variables_read_by_settings()
+
+
+def test_every_variable_settings_reads_is_documented_in_the_readme():
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+
+    undocumented = sorted(name for name in variables_read_by_settings() if f"`{name}`" not in readme)
+
+    assert undocumented == []
