@@ -171,6 +171,26 @@ class TestTheLoadedSeed:
         assert set(parents) == {"grid"}
 
 
+    # Every seeded source: those cited by the published versions and those of the GWP sets.
+    def test_every_source_names_its_publisher_and_how_it_was_checked(self, seeded):
+        cited = Source.objects.filter(versionsource__version__status=FactorStatus.PUBLISHED).distinct()
+        assert cited.count() == 8
+        sources = Source.objects.all()
+        assert sources.count() == 12
+        for source in sources:
+            assert source.publisher, source
+            assert source.verification_note, source
+
+    def test_every_source_has_a_url_or_says_why_not(self, seeded):
+        unexplained = [s.title for s in Source.objects.all()
+                       if not s.url and "No URL:" not in s.verification_note]
+        assert unexplained == []
+
+    def test_every_source_has_a_publication_date_or_says_why_not(self, seeded):
+        unexplained = [s.title for s in Source.objects.all()
+                       if not s.published_on and "No publication date:" not in s.verification_note]
+        assert unexplained == []
+
     def test_the_versions_author_is_a_seed_account_that_cannot_sign_in(self, seeded):
         author = published(NATIONAL_2022).author
         assert author.username == "seed"
@@ -207,6 +227,16 @@ class TestTheLoadedSeed:
         assert published(NATIONAL_2022).co2e_total == Decimal("0.54")
         assert report.total("created") == 0
 
+
+    def test_a_source_changed_since_is_reported_as_differing_and_left_alone(self, seeded):
+        # An install seeded before the seed's source rows were corrected sees exactly this.
+        stored = Source.objects.get(document_id="GB/T 51366-2019")
+        stored.verification_note = "an older note"
+        stored.save()
+        report = seed_load()
+        assert report.differing == ["sources gbt-51366"]
+        assert Source.objects.get(pk=stored.pk).verification_note == "an older note"
+        assert report.total("created") == 0
 
     def test_the_command_prints_a_summary(self, seeded, capsys):
         call_command("loadseed")
