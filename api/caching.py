@@ -15,8 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import http_date
 
 from factordb.models import FactorVersion, Release, WorkflowEvent
-
-PUBLIC_ACTIONS = ("publish", "publish_official", "supersede", "withdraw")
+from factordb.workflow import PUBLIC_ACTIONS
 
 
 def data_last_modified() -> datetime | None:

@@ -40,6 +40,11 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+# The steps that change what the public sees: the change feed lists them, and the API's
+# Last-Modified is the time of the latest.
+PUBLIC_ACTIONS = ("publish", "publish_official", "supersede", "withdraw")
+
+
 def allowed_sources(name: str) -> tuple[S, ...]:
     return TRANSITIONS[name].sources
 

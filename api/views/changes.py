@@ -5,10 +5,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.pagination import CursorPagination
 
-from api.caching import PUBLIC_ACTIONS
 from api.params import parse_moment
 from api.schema import ERRORS
 from factordb.models import WorkflowEvent
+from factordb.workflow import PUBLIC_ACTIONS
 
 
 class ChangeSerializer(serializers.Serializer):

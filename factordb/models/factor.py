@@ -60,6 +60,10 @@ class Factor(models.Model):
         verbose_name = _("排放因子")
         verbose_name_plural = _("排放因子")
         ordering = ["category__path", "region__path", "-year"]
+        indexes = [
+            # Resolution and the list filters look factors up by category, region and year.
+            models.Index(fields=["category", "region", "year"], name="factor_category_region_year"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["dataset", "category", "region", "unit", "year", "boundary", "method"],
@@ -207,6 +211,11 @@ class FactorVersion(models.Model):
         verbose_name = _("因子版本")
         verbose_name_plural = _("因子版本")
         ordering = ["factor", "-version"]
+        indexes = [
+            # as_of reads and Last-Modified (the latest publication or end) over every version.
+            models.Index(fields=["published_at"], name="factor_version_published_at"),
+            models.Index(fields=["superseded_at"], name="factor_version_superseded_at"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["factor", "version"], name="factor_version_unique_number"),
             models.UniqueConstraint(

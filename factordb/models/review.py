@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from factordb.constants import FactorStatus
+from factordb.workflow import PUBLIC_ACTIONS
 
 from .factor import FactorVersion
 
@@ -89,6 +90,11 @@ class WorkflowEvent(models.Model):
         verbose_name = _("流程记录")
         verbose_name_plural = _("流程记录")
         ordering = ["at", "pk"]
+        indexes = [
+            # The change feed and Last-Modified read the latest public step of ~10^6 events.
+            models.Index(fields=["at"], condition=models.Q(action__in=PUBLIC_ACTIONS),
+                         name="workflow_event_public_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}: {self.from_status} → {self.to_status}"

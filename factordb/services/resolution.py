@@ -24,8 +24,9 @@ something that is not a batch of keys. A well-formed key naming an unknown categ
 region, unit, boundary or method is answered per key with status "invalid" and a
 reason: one mistyped code must not cost the other 4,999 answers.
 
-Queries: four, whatever the batch size — categories, all regions (the tree is small),
-all units (a controlled vocabulary), and one for every candidate version.
+Queries: five, whatever the batch size — categories, all regions (the tree is small),
+all units (a controlled vocabulary), the candidates as plain rows (no model objects: a
+thousand keys may look at tens of thousands of them), then the chosen versions in full.
 """
 
 from collections.abc import Sequence
@@ -65,6 +66,7 @@ class Resolution:
     status: str
     factor_public_id: str | None = None
     version_number: int | None = None
+    version_id: int | None = field(default=None, repr=False, compare=False)
     version: FactorVersion | None = field(default=None, repr=False, compare=False)
     region_used: str | None = None
     year_used: int | None = None
@@ -81,6 +83,25 @@ class Resolution:
         return self.version is not None
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """What choosing among versions needs, read as a plain row."""
+
+    version_id: int
+    region_id: int
+    year: int
+    unit_id: int
+    boundary: str
+    method: str
+    authority_rank: int
+    public_id: str
+
+
+CANDIDATE_FIELDS = ("pk", "factor__region_id", "factor__year", "factor__unit_id", "factor__boundary",
+                    "factor__method", "factor__dataset__authority_rank", "factor__public_id")
+VERSION_CONTEXT = ("factor__category", "factor__region", "factor__unit", "factor__dataset", "gwp_set")
+
+
 @dataclass
 class _Reference:
     """The reference rows a batch refers to, loaded once."""
@@ -92,6 +113,10 @@ class _Reference:
     @cached_property
     def regions_by_id(self) -> dict[int, Region]:
         return {region.pk: region for region in self.regions.values()}
+
+    @cached_property
+    def units_by_id(self) -> dict[int, Unit]:
+        return {unit.pk: unit for unit in self.units.values()}
 
     def chain(self, region: Region) -> list[Region]:
         """The region and its fallback parents, nearest first, walked through the loaded
@@ -117,7 +142,9 @@ def resolve(keys: Sequence[ResolveKey], *, as_of: datetime | None = None,
     reference = _load_reference(keys)
     valid = [key for key in keys if not _key_errors(key, reference)]
     candidates = _candidates(valid, reference, as_of=as_of, release=release)
-    return [_resolve_one(key, reference, candidates) for key in keys]
+    answers = [_resolve_one(key, reference, candidates) for key in keys]
+    _attach_versions(answers)
+    return answers
 
 
 def _check_batch(keys: Sequence[ResolveKey]) -> None:
@@ -162,29 +189,46 @@ def _key_errors(key: ResolveKey, reference: _Reference) -> dict[str, str]:
 
 
 def _candidates(keys: list[ResolveKey], reference: _Reference, *, as_of: datetime | None,
-                release: str | None) -> dict[tuple[int, int], list[FactorVersion]]:
-    """{(category id, region id): versions}, for the union of what the keys may use."""
-    if not keys:
+                release: str | None) -> dict[tuple[int, int], list[_Candidate]]:
+    """{(category id, region id): candidates}, for what the keys may use: per category, only
+    the regions of its keys' chains and the years up to its keys' latest."""
+    wanted: dict[int, tuple[set[int], int]] = {}
+    for key in keys:
+        regions, year = wanted.get(reference.categories[key.category].pk, (set(), key.year))
+        regions.update(r.pk for r in reference.chain(reference.regions[key.region]))
+        wanted[reference.categories[key.category].pk] = (regions, max(year, key.year))
+    if not wanted:
         return {}
-    category_ids = {reference.categories[key.category].pk for key in keys}
-    region_ids = {r.pk for key in keys for r in reference.chain(reference.regions[key.region])}
+    scope = Q()
+    for category_id, (region_ids, year) in wanted.items():
+        scope |= Q(factor__category_id=category_id, factor__region_id__in=region_ids, factor__year__lte=year)
     dimensions = {reference.units[key.unit].dimension for key in keys}
-    versions = visible_versions(as_of=as_of, release=release).filter(
-        factor__category_id__in=category_ids, factor__region_id__in=region_ids,
-        factor__unit__dimension__in=dimensions, factor__year__lte=max(key.year for key in keys),
-    )
-    grouped: dict[tuple[int, int], list[FactorVersion]] = {}
-    for version in versions:
-        grouped.setdefault((version.factor.category_id, version.factor.region_id), []).append(version)
+    rows = (visible_versions(as_of=as_of, release=release)
+            .filter(scope, factor__unit__dimension__in=dimensions)
+            .values_list("factor__category_id", *CANDIDATE_FIELDS))
+    grouped: dict[tuple[int, int], list[_Candidate]] = {}
+    for category_id, *fields in rows:
+        candidate = _Candidate(*fields)
+        grouped.setdefault((category_id, candidate.region_id), []).append(candidate)
     return grouped
+
+
+def _attach_versions(answers: list[Resolution]) -> None:
+    """The chosen versions in full (with what serialising them reads), in one query."""
+    chosen = {answer.version_id for answer in answers if answer.version_id is not None}
+    if not chosen:
+        return
+    versions = FactorVersion.objects.select_related(*VERSION_CONTEXT).in_bulk(chosen)
+    for answer in answers:
+        if answer.version_id is not None:
+            answer.version = versions[answer.version_id]
+            answer.version_number = answer.version.version
 
 
 def visible_versions(*, as_of: datetime | None = None, release: str | None = None) -> QuerySet[FactorVersion]:
     """The versions a public read may answer with: published now, in force at `as_of`,
     and/or pinned by `release`."""
-    versions = FactorVersion.objects.select_related(
-        "factor__category", "factor__region", "factor__unit", "factor__dataset", "gwp_set",
-    )
+    versions = FactorVersion.objects.select_related(*VERSION_CONTEXT)
     if release is not None:
         versions = versions.filter(releases__name=release)
     if as_of is not None:
@@ -199,7 +243,7 @@ def visible_versions(*, as_of: datetime | None = None, release: str | None = Non
 
 
 def _resolve_one(key: ResolveKey, reference: _Reference,
-                 candidates: dict[tuple[int, int], list[FactorVersion]]) -> Resolution:
+                 candidates: dict[tuple[int, int], list[_Candidate]]) -> Resolution:
     errors = _key_errors(key, reference)
     if errors:
         return Resolution(key=key, status=ResolutionStatus.INVALID, reason="; ".join(errors.values()),
@@ -208,55 +252,55 @@ def _resolve_one(key: ResolveKey, reference: _Reference,
     unit = reference.units[key.unit]
     chain = reference.chain(reference.regions[key.region])
     for tried, region in enumerate(chain, start=1):
-        usable = [v for v in candidates.get((category.pk, region.pk), []) if _fits(v, key, unit)]
+        usable = [c for c in candidates.get((category.pk, region.pk), []) if _fits(c, key, unit, reference)]
         if usable:
-            return _matched(key, _best(usable, key), [r.code for r in chain[:tried]])
+            return _matched(key, _best(usable, key, reference), [r.code for r in chain[:tried]], reference)
     return Resolution(key=key, status=ResolutionStatus.NOT_FOUND,
                       fallback={"region": [r.code for r in chain]}, reason=_not_found_reason(key, chain))
 
 
-def _fits(version: FactorVersion, key: ResolveKey, unit: Unit) -> bool:
-    factor = version.factor
-    return (factor.year <= key.year and factor.unit.dimension == unit.dimension
-            and key.boundary in (None, factor.boundary) and key.method in (None, factor.method))
+def _fits(candidate: _Candidate, key: ResolveKey, unit: Unit, reference: _Reference) -> bool:
+    dimension = reference.units_by_id[candidate.unit_id].dimension
+    return (candidate.year <= key.year and dimension == unit.dimension
+            and key.boundary in (None, candidate.boundary) and key.method in (None, candidate.method))
 
 
-def _best(versions: list[FactorVersion], key: ResolveKey) -> FactorVersion:
-    def rank(version: FactorVersion) -> tuple:
-        factor = version.factor
-        return (-factor.year, factor.dataset.authority_rank, factor.unit.code != key.unit,
-                factor.boundary, factor.method, factor.public_id)
+def _best(candidates: list[_Candidate], key: ResolveKey, reference: _Reference) -> _Candidate:
+    def rank(c: _Candidate) -> tuple:
+        return (-c.year, c.authority_rank, reference.units_by_id[c.unit_id].code != key.unit,
+                c.boundary, c.method, c.public_id)
 
-    return min(versions, key=rank)
+    return min(candidates, key=rank)
 
 
-def _matched(key: ResolveKey, version: FactorVersion, regions_tried: list[str]) -> Resolution:
-    factor = version.factor
+def _matched(key: ResolveKey, chosen: _Candidate, regions_tried: list[str], reference: _Reference,
+             ) -> Resolution:
+    region = reference.regions_by_id[chosen.region_id].code
+    unit = reference.units_by_id[chosen.unit_id].code
     fallback = {
         "region": regions_tried,
-        "year": "exact" if factor.year == key.year else f"nearest earlier ({factor.year} for {key.year})",
-        "unit": ("exact" if factor.unit.code == key.unit
-                 else f"same dimension ({factor.unit.code} for {key.unit})"),
+        "year": "exact" if chosen.year == key.year else f"nearest earlier ({chosen.year} for {key.year})",
+        "unit": "exact" if unit == key.unit else f"same dimension ({unit} for {key.unit})",
     }
-    exact = len(regions_tried) == 1 and factor.year == key.year
+    exact = len(regions_tried) == 1 and chosen.year == key.year
     return Resolution(
         key=key, status=ResolutionStatus.MATCHED if exact else ResolutionStatus.FALLBACK,
-        factor_public_id=factor.public_id, version_number=version.version, version=version,
-        region_used=factor.region.code, year_used=factor.year, unit_used=factor.unit.code,
-        fallback=fallback, reason=_explanation(key, factor, regions_tried),
+        factor_public_id=chosen.public_id, version_id=chosen.version_id,
+        region_used=region, year_used=chosen.year, unit_used=unit,
+        fallback=fallback, reason=_explanation(key, region, chosen.year, unit, regions_tried),
     )
 
 
-def _explanation(key: ResolveKey, factor, regions_tried: list[str]) -> str:
+def _explanation(key: ResolveKey, region: str, year: int, unit: str, regions_tried: list[str]) -> str:
     """One sentence on which chain step answered and why (DESIGN §8)."""
     parts = []
     if len(regions_tried) > 1:
         parts.append(f"no factor for {', '.join(regions_tried[:-1])}; "
-                     f"used {factor.region.code} (region chain {' → '.join(regions_tried)})")
-    if factor.year != key.year:
-        parts.append(f"no {key.year} factor; used {factor.year}, the nearest earlier year")
-    if factor.unit.code != key.unit:
-        parts.append(f"factor is per {factor.unit.code}, same dimension as {key.unit}")
+                     f"used {region} (region chain {' → '.join(regions_tried)})")
+    if year != key.year:
+        parts.append(f"no {key.year} factor; used {year}, the nearest earlier year")
+    if unit != key.unit:
+        parts.append(f"factor is per {unit}, same dimension as {key.unit}")
     return "; ".join(parts) or "exact match"
 
 
