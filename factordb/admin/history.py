@@ -1,9 +1,9 @@
-"""Audited admin: every save states a reason, history is evidence and never editable.
+"""Audited admin: every save and deletion states a reason, history is evidence and never editable.
 
 simple-history records who changed what; this module makes the admin supply *why*
-(the record's ``history_change_reason``), keeps the history pages read-only (the
-library's revert only hides its button; its view still saves a POSTed form), and adds
-a field-by-field comparison of any two records of an object.
+(the record's ``history_change_reason``; deletion.py does so for deletions), keeps the
+history pages read-only (the library's revert only hides its button; its view still saves a
+POSTed form), and adds a field-by-field comparison of any two records of an object.
 """
 
 from dataclasses import dataclass
@@ -24,23 +24,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalChanges, ModelChange
 
-CHANGE_REASON_FIELD = "change_reason"
+from .deletion import DeletionReasonMixin
+from .reasons import CHANGE_REASON_FIELD, change_reason_field
+
 # Marks a request served by the history form view, so every field renders read-only.
 _HISTORY_READ_ONLY = "_factordb_history_read_only"
 SAFE_METHODS = ("GET", "HEAD")
 # Counters and timestamps every save moves: they say nothing a reader compares for.
 BOOKKEEPING_FIELDS = frozenset({"revision", "updated_at"})
-
-
-def change_reason_field() -> forms.CharField:
-    return forms.CharField(
-        label=_("变更原因"),
-        required=True,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
-        help_text=_("必填：说明本次修改的原因与依据，将记入审计历史。"),
-        error_messages={"required": _("请填写变更原因：每次保存都会记入审计历史。")},
-    )
 
 
 @dataclass(frozen=True)
@@ -53,8 +44,8 @@ class FieldChange:
     new: str
 
 
-class AuditedAdminMixin(SimpleHistoryAdmin):
-    """SimpleHistoryAdmin that demands a change reason and never writes history back."""
+class AuditedAdminMixin(DeletionReasonMixin, SimpleHistoryAdmin):
+    """SimpleHistoryAdmin that demands a change reason, deletions included, and never writes history back."""
 
     object_history_template = "admin/history/object_history.html"
     object_history_list_template = "admin/history/object_history_list.html"

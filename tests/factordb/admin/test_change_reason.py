@@ -106,3 +106,100 @@ def test_a_missing_reason_leaves_inline_rows_untouched(admin_client, draft):
     assert response.status_code == 200
     assert draft.gas_amounts.get().amount == Decimal("0.5366")
     assert GasAmount.history.filter(version_id=draft.pk).count() == 1
+
+
+# --- Deleting ---------------------------------------------------------------------------------
+
+CONFIRM = {"post": "yes"}
+
+
+def delete_selected(client, model, objects, **data):
+    return client.post(admin_url(model, "changelist"), {
+        "action": "delete_selected", "_selected_action": [obj.pk for obj in objects], **data,
+    })
+
+
+def test_the_delete_page_asks_for_a_reason(admin_client):
+    category = CategoryFactory()
+
+    response = admin_client.get(admin_url(category, "delete"))
+
+    assert response.status_code == 200
+    assert f'name="{CHANGE_REASON_FIELD}"' in response.content.decode()
+
+
+def test_deleting_without_a_reason_rerenders_the_page_and_deletes_nothing(admin_client):
+    category = CategoryFactory()
+
+    response = admin_client.post(admin_url(category, "delete"), CONFIRM)
+
+    assert response.status_code == 200
+    assert response.context["reason_form"].errors[CHANGE_REASON_FIELD]
+    assert f'name="{CHANGE_REASON_FIELD}"' in response.content.decode()
+    assert Category.objects.filter(pk=category.pk).exists()
+    assert not Category.history.filter(history_type="-").exists()
+
+
+def test_deleting_stores_the_reason_and_the_user_on_the_history_row(admin_client, staff):
+    category = CategoryFactory()
+
+    response = admin_client.post(admin_url(category, "delete"), {**CONFIRM, CHANGE_REASON_FIELD: "重复录入"})
+
+    assert response.status_code == 302
+    assert not Category.objects.filter(pk=category.pk).exists()
+    record = Category.history.get(id=category.pk, history_type="-")
+    assert (record.history_change_reason, record.history_user) == ("重复录入", staff)
+
+
+def test_rows_a_deletion_cascades_to_carry_its_reason(admin_client, draft):
+    response = admin_client.post(admin_url(draft, "delete"), {**CONFIRM, CHANGE_REASON_FIELD: "误建草稿"})
+
+    assert response.status_code == 302
+    assert not FactorVersion.objects.filter(pk=draft.pk).exists()
+    assert FactorVersion.history.get(id=draft.pk, history_type="-").history_change_reason == "误建草稿"
+    cascaded = GasAmount.history.get(version_id=draft.pk, history_type="-")
+    assert cascaded.history_change_reason == "误建草稿"
+
+
+def test_the_reason_does_not_outlive_its_deletion(admin_client):
+    first, second = CategoryFactory(), CategoryFactory()
+    admin_client.post(admin_url(first, "delete"), {**CONFIRM, CHANGE_REASON_FIELD: "重复录入"})
+
+    second_pk = second.pk
+    second.delete()
+
+    assert Category.history.get(id=second_pk, history_type="-").history_change_reason is None
+
+
+def test_the_delete_selected_page_asks_for_a_reason(admin_client):
+    categories = CategoryFactory.create_batch(2)
+
+    response = delete_selected(admin_client, Category, categories)
+
+    assert response.status_code == 200
+    assert f'name="{CHANGE_REASON_FIELD}"' in response.content.decode()
+    assert Category.objects.count() == 2
+
+
+def test_delete_selected_without_a_reason_deletes_nothing(admin_client):
+    categories = CategoryFactory.create_batch(2)
+
+    response = delete_selected(admin_client, Category, categories, **CONFIRM)
+
+    assert response.status_code == 200
+    assert response.context["reason_form"].errors[CHANGE_REASON_FIELD]
+    assert Category.objects.count() == 2
+    assert not Category.history.filter(history_type="-").exists()
+
+
+def test_delete_selected_stores_the_reason_on_each_history_row(admin_client, staff):
+    categories = CategoryFactory.create_batch(2)
+
+    confirmation = {**CONFIRM, CHANGE_REASON_FIELD: "批量清理"}
+    response = delete_selected(admin_client, Category, categories, **confirmation)
+
+    assert response.status_code == 302
+    assert not Category.objects.exists()
+    records = Category.history.filter(history_type="-")
+    assert sorted((r.id, r.history_change_reason, r.history_user) for r in records) == sorted(
+        (c.pk, "批量清理", staff) for c in categories)

@@ -54,13 +54,15 @@ def test_posting_a_change_to_a_published_version_is_refused(admin_client, publis
 
 def test_deleting_a_published_version_is_refused(admin_client, published):
     assert admin_client.get(admin_url(published, "delete")).status_code == 403
-    assert admin_client.post(admin_url(published, "delete"), {"post": "yes"}).status_code == 403
+    confirmation = {"post": "yes", CHANGE_REASON_FIELD: "清理"}
+    assert admin_client.post(admin_url(published, "delete"), confirmation).status_code == 403
     assert FactorVersion.objects.filter(pk=published.pk).exists()
 
 
 def test_the_bulk_delete_action_refuses_a_selection_with_a_published_version(admin_client, published, draft):
     response = admin_client.post(admin_url(FactorVersion, "changelist"), {
         "action": "delete_selected", "_selected_action": [published.pk, draft.pk], "post": "yes",
+        CHANGE_REASON_FIELD: "清理",
     })
 
     assert response.status_code == 403
