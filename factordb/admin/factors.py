@@ -13,12 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from factordb import selectors
 from factordb.errors import EditConflict
 from factordb.models import Factor, FactorVersion, GasAmount, VersionSource
+from factordb.services import factors
 
-from .history import AuditedAdminMixin, display_value
+from .history import CHANGE_REASON_FIELD, AuditedAdminMixin, display_value
 from .workflow import WorkflowActionsMixin
 
-# Set by the review workflow's services, never typed in by hand.
-WORKFLOW_FIELDS = ("status", "published_at", "superseded_at")
+# Set by the services, never typed in by hand: an editor who could choose the author could
+# review their own work, and one who could set the schedule could publish with no approver.
+WORKFLOW_FIELDS = ("version", "author", "status", "review_round", "published_at", "superseded_at",
+                   "scheduled_publication_at", "scheduled_by")
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -168,7 +171,7 @@ class FactorVersionAdmin(WorkflowActionsMixin, AuditedAdminMixin):
         "factor__category__code", "factor__category__name_zh", "factor__category__name_en",
         "factor__region__code", "factor__region__name_zh", "factor__region__name_en",
     )
-    autocomplete_fields = ("factor", "gwp_set", "author")
+    autocomplete_fields = ("factor", "gwp_set")
     readonly_fields = (*WORKFLOW_FIELDS, "created_at", "updated_at")
     inlines = (GasAmountInline, VersionSourceInline)
 
@@ -180,9 +183,17 @@ class FactorVersionAdmin(WorkflowActionsMixin, AuditedAdminMixin):
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None:
-            # A version stays the version of its factor, under its number.
-            readonly += ["factor", "version"]
+            # A version stays the version of its factor.
+            readonly += ["factor"]
         return readonly
+
+    def save_model(self, request: HttpRequest, obj: FactorVersion, form: forms.Form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # The inlines are saved next, against this same instance: the service saves it in place.
+        factors.factor_version_add_draft(version=obj, author=request.user,
+                                         reason=form.cleaned_data[CHANGE_REASON_FIELD])
 
     def changeform_view(self, request: HttpRequest, object_id=None, form_url: str = "",
                         extra_context=None) -> HttpResponse:

@@ -81,10 +81,7 @@ def factor_version_create_draft(
     When the source states no total, it is computed from the breakdown under `gwp_set`.
     Nothing is written unless every part is valid.
     """
-    version = FactorVersion(
-        factor=factor, author=author, gwp_set=gwp_set, co2e_total=co2e_total,
-        version=_next_version_number(factor), status=FactorStatus.DRAFT, **content,
-    )
+    version = FactorVersion(factor=factor, gwp_set=gwp_set, co2e_total=co2e_total, **content)
     rows = validated_gas_amounts(version, gas_amounts)
     if co2e_total is None:
         try:
@@ -92,13 +89,34 @@ def factor_version_create_draft(
             version.co2e_total = total.quantize(CO2E_PRECISION)
         except gwp.GwpError as exc:
             raise ValidationError({"gas_amounts": f"{gwp_set.code}: {exc}"}) from exc
-    version.full_clean()
-    version.save()
+    factor_version_add_draft(version=version, author=author)
     for row in rows:
         row.version = version
         row.save()
     for citation in citations:
         VersionSource.objects.create(version=version, source=citation.source, locator=citation.locator)
+    return version
+
+
+@transaction.atomic
+def factor_version_add_draft(*, version: FactorVersion, author, reason: str = "") -> FactorVersion:
+    """Save an unsaved version (from the admin's form, or the service above) as the next draft.
+
+    Who wrote it, its number and its place on the review road are set here, whatever the
+    caller put there: an editor who could choose them could name someone else as author
+    (and then review their own work) or schedule a publication no approver decided.
+    """
+    version.author = author
+    version.version = _next_version_number(version.factor)
+    version.status = FactorStatus.DRAFT
+    version.review_round = 0
+    version.published_at = version.superseded_at = None
+    version.scheduled_publication_at = version.scheduled_by = None
+    version.full_clean()
+    if reason:
+        version._change_reason = reason
+    version._history_user = author
+    version.save()
     return version
 
 

@@ -79,6 +79,9 @@ def factor_version_submit(*, version: FactorVersion, actor, comment: str = "") -
     if not version.version_sources.exists():
         raise ValidationError({"version_sources": _("提交评审前须至少注明一个来源。")})
     version.review_round += 1
+    # Only an approver schedules, and only an approved version: one found on a draft did not
+    # come through that road, and must not publish this content once it is approved.
+    version.scheduled_publication_at = version.scheduled_by = None
     workflow.transition(version, "submit", actor=actor, comment=comment)
     notifications.queue("submitted", version=version)
     return version
@@ -227,13 +230,17 @@ def _publish(version: FactorVersion, *, actor, at: datetime, comment: str) -> Fa
     return version
 
 
+def _refuse_own_version(version: FactorVersion, actor) -> None:
+    if version.author_id == actor.pk:
+        raise ForbiddenAction(_("作者不能发布自己的版本。"))
+
+
 @transaction.atomic
 def factor_version_publish(*, version: FactorVersion, actor, comment: str = "") -> FactorVersion:
     """Publish now; the factor's previously published version is superseded at the same instant."""
     require_role(actor, Role.APPROVER)
     version = _locked(version)
-    if version.author_id == actor.pk:
-        raise ForbiddenAction(_("作者不能发布自己的版本。"))
+    _refuse_own_version(version, actor)
     return _publish(version, actor=actor, at=timezone.now(), comment=comment)
 
 
@@ -242,8 +249,7 @@ def factor_version_schedule_publication(*, version: FactorVersion, actor, at: da
     require_role(actor, Role.APPROVER)
     version = _locked(version)
     workflow.guard(version, "publish")
-    if version.author_id == actor.pk:
-        raise ForbiddenAction(_("作者不能发布自己的版本。"))
+    _refuse_own_version(version, actor)
     if at is None or timezone.is_naive(at):
         raise ValidationError({"at": _("计划发布时间须注明时区。")})
     if at <= timezone.now():
@@ -260,7 +266,8 @@ def publish_due_versions(*, now: datetime | None = None) -> list[FactorVersion]:
     """Publish every approved version whose scheduled time has come (Celery beat calls this).
 
     Idempotent: each version is re-checked under its row lock, so a second run, or two
-    workers at once, publish it once.
+    workers at once, publish it once. The publisher on record is whoever scheduled it, so
+    that person must still be allowed to publish it now; else the version waits, approved.
     """
     now = now or timezone.now()
     due = FactorVersion.objects.filter(status=FactorStatus.APPROVED, scheduled_publication_at__lte=now)
@@ -273,11 +280,13 @@ def publish_due_versions(*, now: datetime | None = None) -> list[FactorVersion]:
                 ).first()
                 if version is None:
                     continue
+                require_role(version.scheduled_by, Role.APPROVER)
+                _refuse_own_version(version, version.scheduled_by)
                 published.append(_publish(version, actor=version.scheduled_by, at=now,
                                           comment=_("按计划发布")))
-        except WorkflowError:
-            # One version that may no longer be published (e.g. the required number of
-            # approvals was raised since) must not hold back the others; it stays approved.
+        except (WorkflowError, ForbiddenAction):
+            # One version that may no longer be published (too few approvals since the setting
+            # was raised, a scheduler who is no approver) must not hold back the others.
             logger.warning("scheduled publication of version %s refused", pk, exc_info=True)
     return published
 

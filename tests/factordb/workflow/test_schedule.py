@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from accounts.roles import ForbiddenAction, Role
 from factordb.constants import FactorStatus as S
 from factordb.errors import InvalidTransition
-from factordb.models import WorkflowEvent
+from factordb.models import FactorVersion, WorkflowEvent
 from factordb.services import review
 from tests.factories import ApprovedVersionFactory, SourcedPublishedVersionFactory
 from tests.roles import with_roles
@@ -125,3 +125,34 @@ def test_a_due_version_that_may_no_longer_be_published_does_not_block_the_others
     published = review.publish_due_versions(now=LATER)
     assert [v.pk for v in published] == [fine.pk]
     assert status_of(short) == S.APPROVED
+
+
+def forge_schedule(version, scheduled_by, at=LATER) -> None:
+    # As an edit past the services would: no role check, no history reason.
+    FactorVersion.objects.filter(pk=version.pk).update(scheduled_publication_at=at, scheduled_by=scheduled_by)
+
+
+@pytest.mark.parametrize("scheduler", ["editor", "reviewer", "outsider", None])
+def test_beat_refuses_a_schedule_set_by_anyone_but_an_approver(scheduler, request, other_editor, caplog):
+    version = version_in(S.APPROVED, author=other_editor)
+    forge_schedule(version, scheduler and request.getfixturevalue(scheduler))
+    before = snapshot(version)
+    assert review.publish_due_versions(now=LATER) == []
+    assert snapshot(version) == before
+    assert f"version {version.pk}" in caplog.text
+
+
+def test_beat_refuses_a_schedule_whose_approver_has_since_lost_the_role(editor, approver):
+    version = version_in(S.APPROVED, author=editor)
+    schedule(version, approver)
+    approver.groups.clear()
+    assert review.publish_due_versions(now=LATER) == []
+    assert status_of(version) == S.APPROVED
+
+
+def test_beat_refuses_a_schedule_set_by_the_versions_author(editor):
+    author = with_roles(editor, Role.APPROVER)
+    version = version_in(S.APPROVED, author=author)
+    forge_schedule(version, author)
+    assert review.publish_due_versions(now=LATER) == []
+    assert status_of(version) == S.APPROVED

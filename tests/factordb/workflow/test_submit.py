@@ -1,12 +1,15 @@
 """An editor submits a draft for review."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.roles import ForbiddenAction
 from factordb.constants import FactorStatus as S
 from factordb.errors import InvalidTransition
-from factordb.models import WorkflowEvent
+from factordb.models import FactorVersion, WorkflowEvent
 from factordb.services import review
 from tests.factories import DraftVersionFactory
 
@@ -75,3 +78,13 @@ def test_a_double_submit_from_two_tabs_is_refused_the_second_time(editor):
         review.factor_version_submit(version=second_tab, actor=editor)
     assert snapshot(version) == before
     assert actions_of(version) == ["submit"]
+
+
+def test_it_clears_any_schedule_the_draft_carries(editor, approver):
+    # No approver has decided anything about this content yet: a schedule on it is forged.
+    version = version_in(S.DRAFT, author=editor)
+    FactorVersion.objects.filter(pk=version.pk).update(
+        scheduled_publication_at=timezone.now() + dt.timedelta(days=1), scheduled_by=approver)
+    review.factor_version_submit(version=version, actor=editor)
+    version.refresh_from_db()
+    assert (version.scheduled_publication_at, version.scheduled_by) == (None, None)
