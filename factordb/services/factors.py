@@ -8,7 +8,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
+from accounts.roles import ForbiddenAction, Role, has_role
 from factordb import gwp, workflow
 from factordb.constants import FactorStatus
 from factordb.models import (
@@ -129,9 +131,13 @@ def factor_version_publish_official(
     Official statistics (MEE/NBS grid factors, guideline defaults) are published by their
     authority, not by this platform's reviewers, so they enter as published at the time
     the authority published them. The factor's previously published version is superseded
-    in the same transaction.
+    in the same transaction. This road bypasses review, so only those who may publish or
+    run the platform take it (docs/adr/0005); without `actor`, the author (the seed's own
+    account, an approver) is the one who acts.
     """
     actor = actor or version.author
+    if not (has_role(actor, Role.APPROVER) or has_role(actor, Role.ADMIN)):
+        raise ForbiddenAction(_("只有审批人或管理员可以不经评审发布官方统计数据。"))
     version = FactorVersion.objects.select_for_update().get(pk=version.pk)
     workflow.guard(version, "publish_official")
     previous = (
