@@ -3,6 +3,7 @@ from django.conf import settings as django_settings
 from django.utils import translation
 
 from accounts.roles import Role
+from factordb.generation import data_changed
 from tests.factories import StaffUserFactory
 from tests.roles import user_with_roles
 
@@ -62,3 +63,10 @@ def _default_language_after_each_test():
     # start from the default, as a new request would.
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_data_generation():
+    # Each test's data is rolled back, which no signal sees: answers cached by the previous
+    # test must not be served to this one.
+    data_changed()

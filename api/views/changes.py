@@ -6,6 +6,7 @@ from rest_framework import generics, serializers
 from rest_framework.pagination import CursorPagination
 
 from api.params import parse_moment
+from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
 from factordb.models import WorkflowEvent
 from factordb.workflow import PUBLIC_ACTIONS
@@ -25,7 +26,7 @@ class ChangePagination(CursorPagination):
     ordering = ("at", "pk")
 
 
-class ChangeList(generics.ListAPIView):
+class ChangeList(CachedReadMixin, generics.ListAPIView):
     serializer_class = ChangeSerializer
     pagination_class = ChangePagination
     filter_backends = []

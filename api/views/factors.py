@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from api.filters import FactorFilter, StrictOrderingFilter
 from api.params import parse_moment
+from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
 from api.serializers import FactorSerializer, VersionSerializer
 from factordb.constants import FROZEN_STATUSES
@@ -54,7 +55,7 @@ def with_content(versions: QuerySet) -> QuerySet:
     return versions.prefetch_related("gas_amounts__gas", Prefetch("version_sources", queryset=cited))
 
 
-class FactorViewSet(viewsets.ReadOnlyModelViewSet):
+class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Published factors only: nothing under review is ever served."""
 
     serializer_class = FactorSerializer

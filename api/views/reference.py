@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from api import serializers
+from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
 from factordb.models import Category, Gas, GwpSet, GwpValue, Region, Source, Unit
 
@@ -12,7 +13,7 @@ from factordb.models import Category, Gas, GwpSet, GwpValue, Region, Source, Uni
 def reference_viewset(model_queryset, serializer, *, lookup: str = "code", doc: str):
     @extend_schema_view(list=extend_schema(summary=doc, responses={200: serializer, **ERRORS}),
                         retrieve=extend_schema(summary=doc, responses={200: serializer, **ERRORS}))
-    class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    class ReferenceViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         queryset = model_queryset
         serializer_class = serializer
         lookup_field = lookup

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
 from factordb.models import Release
 from factordb.services.exports import release_canonical_csv, release_canonical_json
@@ -44,7 +45,7 @@ def _download(body: bytes, *, name: str, extension: str, content_type: str) -> H
     list=extend_schema(summary="Releases, newest first", responses={200: ReleaseSerializer, **ERRORS}),
     retrieve=extend_schema(summary="One release", responses={200: ReleaseSerializer, **ERRORS}),
 )
-class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
+class ReleaseViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Release.objects.exclude(checksum_sha256="").order_by("-published_at")
     serializer_class = ReleaseSerializer
     lookup_field = "name"

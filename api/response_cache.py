@@ -1,0 +1,68 @@
+"""Read answers kept in the cache (Redis in production), so the same question about the
+same data is worked out once, not on every request.
+
+Keyed by the generation of the public data (factordb.generation), which every committed
+write renews: after a publication, a release or an edit of reference data no cached answer
+of before is served. Authentication, quotas and content negotiation still run for every
+request (DRF's `initial`); only the work after them is saved. Only 200 JSON answers are
+kept: errors are cheap and the browsable API carries the visitor's session.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.http import http_date
+from django.utils.translation import get_language
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.caching import data_last_modified
+from factordb.generation import data_generation
+
+
+class _CachedAnswer(Exception):
+    """Raised from `initial` to skip the handler; handle_exception returns the response."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
+def _answer_key(request: Request) -> str | None:
+    if request.method != "GET" or getattr(request.accepted_renderer, "format", None) != "json":
+        return None
+    return f"api:answer:{data_generation()}:{get_language()}:{request.get_full_path()}"
+
+
+def _restore(stored: dict) -> HttpResponse:
+    response = HttpResponse(stored["content"], status=200)
+    for name, value in stored["headers"]:
+        response[name] = value
+    return response
+
+
+class CachedReadMixin:
+    """For DRF views whose GET answers depend only on the public data and the URL."""
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self._answer_key = _answer_key(request)
+        stored = cache.get(self._answer_key) if self._answer_key else None
+        if stored is not None:
+            raise _CachedAnswer(_restore(stored))
+
+    def handle_exception(self, exc: Exception):
+        if isinstance(exc, _CachedAnswer):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        key = getattr(self, "_answer_key", None)
+        if key and isinstance(response, Response) and response.status_code == 200:
+            response.render()
+            if not response.has_header("Last-Modified") and (moment := data_last_modified()):
+                response["Last-Modified"] = http_date(moment.timestamp())
+            # Vary is set again by the middleware on every answer, cached or not.
+            headers = [(name, value) for name, value in response.items() if name != "Vary"]
+            cache.set(key, {"content": response.content, "headers": headers}, settings.API_CACHE_SECONDS)
+        return response

@@ -1,0 +1,82 @@
+"""Read answers come from the cache while the data stands still, and never after it moved."""
+
+import pytest
+
+from accounts.services import api_key_issue, api_key_revoke
+from factordb.services import review
+from tests.factories import ApprovedVersionFactory, PublishedVersionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published():
+    return PublishedVersionFactory()
+
+
+def test_the_same_read_again_costs_no_query(api, published, django_assert_num_queries):
+    url = f"/api/v1/factors/{published.factor.public_id}/"
+    first = api.get(url)
+
+    with django_assert_num_queries(0):
+        again = api.get(url)
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["Last-Modified"] == first["Last-Modified"]
+    assert again["Content-Type"] == "application/json"
+
+
+def test_an_edit_of_reference_data_is_served_at_once(api, published):
+    unit = published.factor.unit
+    api.get("/api/v1/units/")
+    unit.name_en = "renamed unit"
+    unit._change_reason = "test"
+    unit.save()
+
+    names = [row["name_en"] for row in api.get("/api/v1/units/").json()]
+
+    assert "renamed unit" in names
+
+
+def test_a_query_string_is_a_different_answer(api, published):
+    api.get("/api/v1/factors/")
+    other = api.get("/api/v1/factors/", {"year": published.factor.year + 1})
+    assert other.json()["results"] == []
+
+
+def test_a_revoked_key_is_refused_even_for_a_cached_answer(api, published, staff):
+    key, plain = api_key_issue(name="x", organisation="x", contact_email="x@example.org", tier="standard",
+                               actor=staff)
+    url = f"/api/v1/factors/{published.factor.public_id}/"
+    assert api.get(url, HTTP_AUTHORIZATION=f"Api-Key {plain}").status_code == 200
+    api_key_revoke(key=key, actor=staff, reason="contract ended")
+
+    assert api.get(url, HTTP_AUTHORIZATION=f"Api-Key {plain}").status_code == 401
+
+
+def test_quotas_count_cached_answers_too(api, published, settings):
+    settings.API_ANON_RATE = "2/min"
+    codes = [api.get("/api/v1/units/").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_publication_is_never_answered_from_the_cache(api, approver, editor):
+    # Committed for real (no test transaction around it): the after-commit renewal runs.
+    published = PublishedVersionFactory()
+    url = f"/api/v1/factors/{published.factor.public_id}/"
+    assert api.get(url).json()["version"]["version"] == published.version
+    newer = ApprovedVersionFactory(factor=published.factor, version=published.version + 1, author=editor)
+
+    review.factor_version_publish(version=newer, actor=approver)
+
+    assert api.get(url).json()["version"]["version"] == newer.version
+
+
+def test_only_json_answers_are_kept(api, published, django_assert_max_num_queries):
+    url = "/api/v1/units/"
+    api.get(url, HTTP_ACCEPT="text/html")
+    with django_assert_max_num_queries(50) as browsable:
+        api.get(url, HTTP_ACCEPT="text/html")
+    assert len(browsable.captured_queries) > 0
