@@ -9,7 +9,7 @@ RUN_ADDR ?= 127.0.0.1:8000
 PIP      := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run serve test lint fix messages browser clean
+.PHONY: help install install-dev run serve test lint fix messages browser bench-tools bench-api bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,7 +36,7 @@ run: install var  ## migrate, load the seed data, create a demo admin, serve on 
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loadseed
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(MANAGE) ensure_demo_admin
+	SITE_URL="$${SITE_URL:-http://$(RUN_ADDR)}" $(MANAGE) ensure_demo_admin
 	$(MANAGE) runserver $(RUN_ADDR)
 
 serve: install var  ## serve without migrating or seeding (after a first `make run`)
@@ -60,6 +60,15 @@ messages: install  ## update the English catalogue from the Chinese msgids and c
 
 browser:  ## install Debian's Chromium for the browser tests (needs root)
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
+
+bench-tools:  ## install wrk, the load generator of the benchmarks (Debian's package; needs root)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk; }
+
+# Needs PostgreSQL and Redis as in CI (BENCH_DATABASE_URL, BENCH_REDIS_URL); see bench/RESULTS.md.
+bench-api: install bench-tools  ## benchmark the read API under gunicorn against a bare view, print the ratios
+	$(BIN)/python -m bench.api
+
+bench: bench-api  ## every benchmark
 
 clean:  ## remove the virtualenv, collected static files and caches (keeps var/db.sqlite3)
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

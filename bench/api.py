@@ -1,0 +1,249 @@
+"""`make bench-api`: the read API under load, next to a bare Django view, in one run.
+
+What it does, on the machine it runs on (PostgreSQL and Redis as in CI, wrk installed):
+1. makes the benchmark database if it is missing (BENCH_DATABASE_URL, default
+   postgres://postgres@127.0.0.1:5432/factordb_bench), migrates it, loads the real seed and
+   fills it to 100,000 factors and over 1,000,000 history rows (bench/generate.py; once);
+2. starts gunicorn on it with the production settings (DEBUG off, Redis cache and throttles)
+   plus one bare view, `/bench/bare/`, a fixed JsonResponse through the same stack;
+3. drives each scenario with wrk for BENCH_SECONDS (after a warm-up), over BENCH_CONNECTIONS
+   connections for throughput, and over one connection for the latency comparison;
+4. prints requests/s, p50 and p99, each scenario's ratio to the bare view, and whether the
+   targets of the API issue hold. Non-2xx answers fail the run: a fast error is no result.
+"""
+
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factordb_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+AS_OF = "2024-06-01T00:00:00Z"
+RESOLVE_KEYS = 1000
+
+# The environment gunicorn and this process share: production mode over plain HTTP on
+# loopback, quotas out of the way (they would answer 429 to a load test, by design).
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.settings", "ENV_FILE": "", "DEBUG": "0",
+    "SECRET_KEY": "bench-only-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
+    "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "SECURE_HSTS_SECONDS": "0",
+    "API_ANON_RATE": "1000000000/min", "LOG_LEVEL": "WARNING", "THROTTLE_NAMESPACE": "bench:",
+}
+
+DONE_LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('RESULT {"requests": %d, "duration_us": %d, "socket_errors": %d, '
+    .. '"non_2xx": %d, "p50_us": %d, "p99_us": %d}\\n', summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    paths: list[str]
+    body: str | None = None  # a POST body; GET when None
+
+
+@dataclass(frozen=True)
+class Figures:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare_data() -> dict[str, int]:
+    from django.core.management import call_command
+
+    from bench.generate import generate
+    call_command("migrate", verbosity=0)
+    call_command("loadseed", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return generate()
+
+
+def data_shape() -> dict[str, int]:
+    from django.db import connection
+
+    from factordb.models import Factor, FactorVersion
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sum(n_live_tup) FROM pg_stat_user_tables WHERE relname LIKE %s",
+                       ["%historical%"])
+        history = int(cursor.fetchone()[0] or 0)
+    return {"factors": Factor.objects.count(), "versions": FactorVersion.objects.count(),
+            "history rows (estimate)": history}
+
+
+def scenarios() -> list[Scenario]:
+    """Requests of the shape calculators send, drawn from the data (fixed seed)."""
+    from factordb.models import Category, Factor, FactorVersion
+
+    rng = random.Random(7)
+    published = list(FactorVersion.objects.filter(status="published", factor__public_id__startswith="BF")
+                     .values_list("factor__public_id", "factor__category__code", "factor__region__code",
+                                  "factor__year", "factor__unit__code")[:50_000])
+    # Calculators ask for a few factors far more than the rest (the national and provincial
+    # grids, the common fuels): "detail" cycles over 100 of them, which the answer cache
+    # serves once warm; "detail, uncached" asks for a different factor every time.
+    popular, spread = rng.sample(published, 100), rng.sample(published, 40_000)
+    parents = {c.pk: c.code for c in Category.objects.filter(children__code__contains=".b")}
+    listed = list(Factor.objects.filter(public_id__startswith="BF", category__parent_id__in=parents)
+                  .values_list("category__parent_id", "region__code", "year")[:50_000])
+    filters = [f"category={parents[c]}&region={r}&year={y}" for c, r, y in rng.sample(listed, 200)]
+    keys = [{"category": c, "region": r, "year": y + rng.choice((0, 0, 0, 1, 3)), "unit": u}
+            for _, c, r, y, u in rng.sample(published, RESOLVE_KEYS)]
+    return [
+        Scenario("bare view", ["/bench/bare/"]),
+        Scenario("detail", [f"/api/v1/factors/{pid}/" for pid, *_ in popular]),
+        Scenario("detail, uncached", [f"/api/v1/factors/{pid}/" for pid, *_ in spread]),
+        Scenario("list, 3 filters", [f"/api/v1/factors/?{f}" for f in filters]),
+        Scenario("as_of list", [f"/api/v1/factors/?{f}&as_of={AS_OF}" for f in filters]),
+        Scenario("resolve 1,000 keys", ["/api/v1/resolve/"], body=json.dumps({"keys": keys})),
+    ]
+
+
+def lua_for(scenario: Scenario) -> str:
+    paths = ", ".join(json.dumps(p) for p in scenario.paths)
+    if scenario.body is None:
+        head = "wrk.method = 'GET'\n"
+    else:
+        head = (f"wrk.method = 'POST'\nwrk.body = {json.dumps(scenario.body)}\n"
+                "wrk.headers['Content-Type'] = 'application/json'\n")
+    return (head + f"local paths = {{{paths}}}\nlocal i = 0\n"
+            "request = function()\n  i = i + 1\n  return wrk.format(nil, paths[(i % #paths) + 1])\nend\n"
+            + DONE_LUA)
+
+
+def run_wrk(scenario: Scenario, *, seconds: int, connections: int, warm_up: bool = False) -> Figures | None:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua_for(scenario))
+    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
+               "-s", script.name, f"http://127.0.0.1:{PORT}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    result = json.loads(out.split("RESULT ", 1)[1])
+    if warm_up:
+        return None
+    if result["non_2xx"] or result["socket_errors"] or not result["requests"]:
+        sys.exit(f"{scenario.name}: {result['non_2xx']} non-2xx answers, {result['socket_errors']} "
+                 f"socket errors of {result['requests']} requests; try one: {scenario.paths[0]}")
+    return Figures(result["requests"] / (result["duration_us"] / 1e6),
+                   result["p50_us"] / 1000, result["p99_us"] / 1000)
+
+
+def start_gunicorn() -> subprocess.Popen:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "factordb.wsgi:application", "--workers", str(WORKERS), "--bind",
+         f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, **SERVER_ENV})
+    # Ready when the bare view answers: the port opens before the workers have loaded Django.
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/bare/", timeout=2) as answer:
+                if answer.status == 200:
+                    return server
+        except OSError:
+            if server.poll() is not None:
+                sys.exit("gunicorn exited at start-up")
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("gunicorn did not answer within a minute")
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal"))) // 1024 // 1024
+    from django.db import connection
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return (f"{os.cpu_count()} cores ({cpu}), {memory} GiB, Python {platform.python_version()}, "
+            f"PostgreSQL {postgres}, gunicorn {WORKERS} sync workers, wrk 1 thread")
+
+
+def report(figures: dict[str, Figures], latency: dict[str, Figures]) -> list[str]:
+    bare = figures["bare view"].requests_per_s
+    lines = ["| scenario | requests/s | p50 ms | p99 ms | throughput / bare view |",
+             "|---|---:|---:|---:|---:|"]
+    lines += [f"| {name} | {f.requests_per_s:,.0f} | {f.p50_ms:.1f} | {f.p99_ms:.1f} | "
+              f"{f.requests_per_s / bare:.2f} |" for name, f in figures.items()]
+    lines += ["", f"One connection (latency alone): detail p50 {latency['detail'].p50_ms:.1f} ms, "
+              f"resolve of {RESOLVE_KEYS:,} keys p50 {latency['resolve 1,000 keys'].p50_ms:.1f} ms.", ""]
+    checks = [
+        ("detail ≥ 0.5 × bare view throughput", figures["detail"].requests_per_s / bare, 0.5, ">="),
+        ("list ≥ 0.3 × bare view throughput", figures["list, 3 filters"].requests_per_s / bare, 0.3, ">="),
+        ("as_of list within 2 × plain list (time per request)",
+         figures["list, 3 filters"].requests_per_s / figures["as_of list"].requests_per_s, 2.0, "<="),
+        ("resolve 1,000 keys < 20 × one detail (p50, one connection)",
+         latency["resolve 1,000 keys"].p50_ms / latency["detail"].p50_ms, 20.0, "<"),
+    ]
+    for label, value, target, op in checks:
+        holds = {">=": value >= target, "<=": value <= target, "<": value < target}[op]
+        lines.append(f"- {label}: {value:.2f} — {'met' if holds else 'NOT MET'}")
+    return lines
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: `make bench-tools` installs it (Debian's package).")
+    os.environ.update(SERVER_ENV)
+    sys.path.insert(0, str(ROOT))
+    import django
+    django.setup()
+    ensure_database()
+    written = prepare_data()
+    if written:
+        print("generated:", ", ".join(f"{table} {rows:,}" for table, rows in written.items()))
+    print("data:", ", ".join(f"{name} {n:,}" for name, n in data_shape().items()))
+    plan = scenarios()
+    server = start_gunicorn()
+    try:
+        figures, latency = {}, {}
+        for scenario in plan:
+            run_wrk(scenario, seconds=3, connections=CONNECTIONS, warm_up=True)  # caches, connections
+            figures[scenario.name] = run_wrk(scenario, seconds=SECONDS, connections=CONNECTIONS)
+            print(f"  {scenario.name}: {figures[scenario.name].requests_per_s:,.0f} requests/s", flush=True)
+        for scenario in plan:
+            if scenario.name in ("detail", "resolve 1,000 keys"):
+                latency[scenario.name] = run_wrk(scenario, seconds=max(5, SECONDS // 2), connections=1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines = [f"Machine: {machine()}.", f"{SECONDS} s a scenario over {CONNECTIONS} connections.", "",
+             *report(figures, latency)]
+    print("\n".join(lines))
+    (ROOT / "var").mkdir(exist_ok=True)
+    (ROOT / "var" / "bench-api.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
