@@ -1,7 +1,21 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history import register
 from simple_history.models import HistoricalRecords
+
+
+class HistoricalRecordsOfLinkChanges(HistoricalRecords):
+    """Records a many-to-many change only when links were actually added or removed.
+
+    Django signals adding a link that already exists, with nothing in ``pk_set``; the seed makes
+    sure its account holds the approver role on every run, and each run would leave a record.
+    """
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs) -> None:
+        if action in ("post_add", "post_remove") and not pk_set:
+            return
+        super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
 
 
 class User(AbstractUser):
@@ -11,7 +25,15 @@ class User(AbstractUser):
     the migration pain of swapping Django's default later.
     """
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Granting or taking away a role is a change to the user: its history shows the groups held.
+    history = HistoricalRecordsOfLinkChanges(
+        excluded_fields=["password", "last_login"], m2m_fields=["groups"],
+    )
+
+
+# Roles are auth's groups. Their history lives in this app, since auth's migrations are not
+# ours; what a role may do is its permissions, so those are recorded with each change.
+register(Group, app="accounts", records_class=HistoricalRecordsOfLinkChanges, m2m_fields=["permissions"])
 
 
 class ApiKeyTier(models.TextChoices):

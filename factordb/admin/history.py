@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalChanges, ModelChange
+from simple_history.utils import get_m2m_reverse_field_name
 
 from .deletion import DeletionReasonMixin
 from .reasons import CHANGE_REASON_FIELD, change_reason_field
@@ -199,17 +200,22 @@ def history_changes(old: HistoricalChanges, new: HistoricalChanges) -> list[Fiel
 
 
 def _field_change(field: models.Field, change: ModelChange) -> FieldChange:
+    old, new = change.old, change.new
+    if field.many_to_many:
+        # The library compares the link table's rows; staff read the objects linked to.
+        target = get_m2m_reverse_field_name(field)
+        old, new = ([row[target] for row in rows] for rows in (old, new))
     return FieldChange(
         name=field.name,
         label=capfirst(field.verbose_name),
-        old=display_value(field, change.old),
-        new=display_value(field, change.new),
+        old=display_value(field, old),
+        new=display_value(field, new),
     )
 
 
 def display_value(field: models.Field, value: Any) -> str:
     """A stored value as staff read it: choice labels, related objects' names, local formats."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
     if field.flatchoices:
         return str(dict(field.flatchoices).get(value, value))
