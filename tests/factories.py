@@ -286,3 +286,41 @@ STATE_FACTORIES = {
     FactorStatus.WITHDRAWN: WithdrawnVersionFactory,
     FactorStatus.REJECTED: RejectedVersionFactory,
 }
+
+
+# --- Accounts and releases ----------------------------------------------------------------
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    """A role is a group; the four real ones come from accounts' migration."""
+
+    class Meta:
+        model = "auth.Group"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"role{n}")
+
+
+class ApiKeyFactory(factory.django.DjangoModelFactory):
+    """A stored key row; accounts.services.api_key_issue makes real ones (with a secret to show)."""
+
+    class Meta:
+        model = "accounts.ApiKey"
+
+    name = factory.Sequence(lambda n: f"Calculator {n}")
+    organisation = "Example Co."
+    contact_email = "it@example.org"
+    prefix = factory.Sequence(lambda n: f"{n:08x}")
+    secret_hash = "0" * 64
+    created_by = factory.SubFactory(StaffUserFactory)
+
+
+class ReleaseFactory(factory.django.DjangoModelFactory):
+    """An unsealed release row; factordb.services.releases.release_cut makes real, sealed ones."""
+
+    class Meta:
+        model = "factordb.Release"
+
+    name = factory.Sequence(lambda n: f"2025.{n + 1}")
+    published_at = factory.LazyFunction(timezone.now)
+    created_by = factory.SubFactory(UserFactory)

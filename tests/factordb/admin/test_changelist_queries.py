@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from factordb.models import Factor, FactorVersion
 from tests.factordb.admin.helpers import admin_url
+from tests.factordb.admin.rows import make_rows, registered_models
 from tests.factories import (
     CategoryFactory,
     DraftVersionFactory,
@@ -35,16 +36,16 @@ def changelist_queries(client, model) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("model", [Factor, FactorVersion], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.label)
 def test_30_rows_cost_no_more_queries_than_3(admin_client, model, django_assert_max_num_queries):
-    make_versions(0, 3)
+    make_rows(model, 0, 3)
     with_3_rows = changelist_queries(admin_client, model)
-    make_versions(3, 30)
+    make_rows(model, 3, 30)
 
     with django_assert_max_num_queries(with_3_rows):
         response = admin_client.get(admin_url(model, "changelist"))
 
-    assert len(response.context["cl"].result_list) == 30
+    assert len(response.context["cl"].result_list) == model.objects.count() >= 30
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,82 @@
+"""One row maker per model in the admin, for tests that go over every registered admin.
+
+Each row gets its own related objects where the list shows them, so a list that loads them
+one row at a time is caught.
+"""
+
+from collections.abc import Callable
+
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.db.models import Model
+
+from accounts.models import ApiKey, User
+from factordb.constants import RegionKind
+from factordb.models import (
+    Category,
+    Dataset,
+    Factor,
+    FactorVersion,
+    Gas,
+    GwpSet,
+    Region,
+    Release,
+    Source,
+    Unit,
+)
+from tests.factories import (
+    ApiKeyFactory,
+    CategoryFactory,
+    DatasetFactory,
+    DraftVersionFactory,
+    FactorFactory,
+    GasFactory,
+    GroupFactory,
+    GwpSetFactory,
+    PublishedVersionFactory,
+    RegionFactory,
+    ReleaseFactory,
+    SourceFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+
+def _factor(n: int) -> Factor:
+    return FactorFactory(
+        category=CategoryFactory(code=f"c{n}"),
+        region=RegionFactory(code=f"r{n}", name_zh=f"地区{n}", name_en=f"Region {n}"),
+        dataset=DatasetFactory(code=f"DS{n}"),
+        unit=UnitFactory(code=f"u{n}", symbol=f"u{n}"),
+    )
+
+
+def _version(n: int) -> FactorVersion:
+    factory = PublishedVersionFactory if n % 2 else DraftVersionFactory
+    return factory(factor=_factor(n), gwp_set=GwpSetFactory(code=f"S{n}"), author=UserFactory())
+
+
+ROW_MAKERS: dict[type[Model], Callable[[int], Model]] = {
+    Category: lambda n: CategoryFactory(code=f"c{n}", parent=CategoryFactory(code=f"parent{n}")),
+    Region: lambda n: RegionFactory(code=f"CN-R{n}", kind=RegionKind.GRID, name_zh=f"地区{n}",
+                                    name_en=f"Region {n}", parent=RegionFactory()),
+    Unit: lambda n: UnitFactory(code=f"u{n}", symbol=f"u{n}"),
+    Gas: lambda n: GasFactory(code=f"G{n}", formula=f"G{n}"),
+    Source: lambda n: SourceFactory(),
+    Dataset: lambda n: DatasetFactory(code=f"DS{n}"),
+    GwpSet: lambda n: GwpSetFactory(code=f"S{n}"),
+    Factor: _factor,
+    FactorVersion: _version,
+    Release: lambda n: ReleaseFactory(created_by=UserFactory()),
+    User: lambda n: UserFactory(),
+    ApiKey: lambda n: ApiKeyFactory(),
+    Group: lambda n: GroupFactory(),
+}
+
+
+def registered_models() -> list[type[Model]]:
+    return sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+def make_rows(model: type[Model], start: int, stop: int) -> list[Model]:
+    return [ROW_MAKERS[model](n) for n in range(start, stop)]
