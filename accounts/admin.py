@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ForbiddenAction
 from accounts.services import api_key_issue, api_key_revoke
-from factordb.admin.history import AuditedAdminMixin
+from factordb.admin.history import CHANGE_REASON_FIELD, AuditedAdminMixin
 
 from .models import ApiKey, User
 
@@ -60,7 +60,7 @@ class ApiKeyAdmin(AuditedAdminMixin):
     def save_model(self, request: HttpRequest, obj: ApiKey, form, change: bool) -> None:
         key, plain = api_key_issue(
             name=obj.name, organisation=obj.organisation, contact_email=obj.contact_email,
-            tier=obj.tier, actor=request.user)
+            tier=obj.tier, actor=request.user, reason=form.cleaned_data[CHANGE_REASON_FIELD])
         obj.pk, obj.prefix = key.pk, key.prefix
         messages.warning(request, _("新密钥（只显示这一次，请立即交给对方）：%(key)s") % {"key": plain})
 

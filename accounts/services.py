@@ -33,16 +33,18 @@ def _require_staff(actor) -> None:
 
 @transaction.atomic
 def api_key_issue(
-    *, name: str, organisation: str, contact_email: str, tier: str, actor,
+    *, name: str, organisation: str, contact_email: str, tier: str, actor, reason: str,
 ) -> tuple[ApiKey, str]:
     """A new key and its plain text, which is shown once and never stored."""
     _require_staff(actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("签发须说明原因。")})
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     key = ApiKey(name=name, organisation=organisation, contact_email=contact_email, tier=tier,
                  prefix=prefix, secret_hash=_digest(secret), created_by=actor)
     key.full_clean()
-    key._change_reason = "issued"
+    key._change_reason = f"issued: {reason.strip()}"
     key.save()
     return key, f"{KEY_PREFIX}_{prefix}_{secret}"
 

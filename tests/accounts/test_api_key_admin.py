@@ -23,11 +23,30 @@ def test_issuing_in_admin_shows_the_key_once(admin_client):
     assert "cfk_" not in page
 
 
+def test_issuing_in_admin_records_the_reason_typed_in_the_form(admin_client, staff):
+    admin_client.post("/admin/accounts/apikey/add/", {
+        "name": "LCA Tool", "organisation": "Example Co.", "contact_email": "it@example.org",
+        "tier": "standard", "change_reason": "contract signed"})
+
+    record = ApiKey.objects.get().history.get()
+    assert (record.history_change_reason, record.history_user) == ("issued: contract signed", staff)
+
+
+def test_issuing_in_admin_without_a_reason_issues_nothing(admin_client):
+    response = admin_client.post("/admin/accounts/apikey/add/", {
+        "name": "LCA Tool", "organisation": "Example Co.", "contact_email": "it@example.org",
+        "tier": "standard"})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["change_reason"]
+    assert not ApiKey.objects.exists()
+
+
 def test_revoking_in_admin_needs_a_reason(admin_client, staff):
     from accounts.services import api_key_issue
 
     key, _ = api_key_issue(name="x", organisation="x", contact_email="x@example.org", tier="standard",
-                           actor=staff)
+                           actor=staff, reason="contract signed")
     refused = admin_client.post(f"/admin/accounts/apikey/{key.pk}/revoke/", {"reason": ""})
     assert refused.status_code == 400
     done = admin_client.post(f"/admin/accounts/apikey/{key.pk}/revoke/", {"reason": "contract ended"})

@@ -18,7 +18,7 @@ URL = "/api/v1/units/"
 @pytest.fixture
 def issued(staff):
     return api_key_issue(name="LCA Tool", organisation="Example Co.", contact_email="it@example.org",
-                         tier="standard", actor=staff)
+                         tier="standard", actor=staff, reason="contract signed")
 
 
 def test_only_the_hash_of_the_secret_is_stored(issued):
@@ -31,7 +31,21 @@ def test_only_the_hash_of_the_secret_is_stored(issued):
 def test_someone_who_is_not_staff_cannot_issue(editor):
     with pytest.raises(ForbiddenAction):
         api_key_issue(name="x", organisation="x", contact_email="x@example.org", tier="standard",
-                      actor=editor)
+                      actor=editor, reason="contract signed")
+
+
+def test_issuing_records_the_reason_in_the_keys_history(issued, staff):
+    key, _ = issued
+    record = key.history.get()
+    assert (record.history_type, record.history_change_reason) == ("+", "issued: contract signed")
+
+
+def test_issuing_needs_a_reason(staff):
+    with pytest.raises(ValidationError) as excinfo:
+        api_key_issue(name="x", organisation="x", contact_email="x@example.org", tier="standard",
+                      actor=staff, reason=" ")
+    assert "reason" in excinfo.value.message_dict
+    assert not ApiKey.objects.exists()
 
 
 def test_a_valid_key_is_accepted(api, issued):
