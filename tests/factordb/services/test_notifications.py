@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from factordb.errors import InvalidTransition
+from factordb.generation import data_changed
 from factordb.models import VersionSource
 from factordb.services import review
 from tests.factories import DraftVersionFactory, SourceFactory
@@ -53,7 +54,8 @@ def test_a_rejection_tells_the_author_with_the_reviewers_comment(
 def test_nothing_is_sent_before_the_step_commits(draft, editor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         review.factor_version_submit(version=draft, actor=editor)
-    assert len(callbacks) == 1
+    # The others renew the API's cache generation (factordb.generation).
+    assert len([c for c in callbacks if c is not data_changed]) == 1
     assert mail.outbox == []
 
 
