@@ -47,7 +47,7 @@ def test_a_query_string_is_a_different_answer(api, published):
 
 def test_a_revoked_key_is_refused_even_for_a_cached_answer(api, published, staff):
     key, plain = api_key_issue(name="x", organisation="x", contact_email="x@example.org", tier="standard",
-                               actor=staff)
+                               actor=staff, reason="test key")
     url = f"/api/v1/factors/{published.factor.public_id}/"
     assert api.get(url, HTTP_AUTHORIZATION=f"Api-Key {plain}").status_code == 200
     api_key_revoke(key=key, actor=staff, reason="contract ended")
