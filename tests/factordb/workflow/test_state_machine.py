@@ -44,7 +44,7 @@ from factordb.models import (
 from factordb.services import review
 from factordb.services.factors import SourceCitation, factor_version_create_draft
 from tests.factories import FactorFactory, GwpSetFactory, SourceFactory
-from tests.roles import user_with_roles
+from tests.roles import user_with_roles, with_roles
 
 # What a refused step may raise; anything else is a bug the machine reports.
 REFUSED = (InvalidTransition, ForbiddenAction, ValidationError)  # PublishedVersionError included
@@ -129,6 +129,12 @@ class WorkflowMachine(RuleBasedStateMachine):
     def freeze(self, versions) -> None:
         for version in versions:
             self.frozen_content[version.pk] = content_of(version.pk)
+
+    def must_refuse(self, step, subject: FactorVersion, /, **kwargs) -> None:
+        """The step is refused and leaves the version, its assignments and events as they were."""
+        before = state_of(subject.pk)
+        assert self.attempt(step, **kwargs) is None, f"{step.__name__} was allowed: {kwargs}"
+        assert state_of(subject.pk) == before, step.__name__
 
     # --- rules: editors -------------------------------------------------------------
 
@@ -218,8 +224,8 @@ class WorkflowMachine(RuleBasedStateMachine):
             assignment = ReviewAssignment.objects.filter(
                 version=version, review_round=version.review_round, reviewer=reviewer).first()
             if assignment is not None:
-                self.attempt(review.review_approve, assignment=assignment, actor=reviewer,
-                             declares_no_conflict=True)
+                self.decide_approval(assignment, reviewer, declares=False, comment="")
+                self.decide_approval(assignment, reviewer, declares=True, comment="")
         version.refresh_from_db()
         if then_publish and version.status == FactorStatus.APPROVED:
             self.publish(pick=self.versions.index(version.pk), actor="approver1", comment="",
@@ -227,19 +233,49 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     # --- rules: reviewers -----------------------------------------------------------
 
+    def decide_approval(self, assignment: ReviewAssignment, actor, declares: bool, comment: str) -> None:
+        if declares:
+            self.attempt(review.review_approve, assignment=assignment, actor=actor,
+                         declares_no_conflict=True, comment=comment)
+        else:
+            self.must_refuse(review.review_approve, assignment.version, assignment=assignment,
+                             actor=actor, declares_no_conflict=False, comment=comment)
+
     @precondition(lambda self: self.has_assignments())
     @rule(pick=picks, actor=actors, declares=st.booleans(), comment=comments)
     def approve(self, pick, actor, declares, comment):
-        self.attempt(review.review_approve, assignment=self.assignment(pick), actor=self.users[actor],
-                     declares_no_conflict=declares, comment=comment)
+        self.decide_approval(self.assignment(pick), self.users[actor], declares, comment)
 
     @precondition(lambda self: self.has_assignments())
     @rule(pick=picks, declares=targeted, comment=comments)
     def approve_as_assignee(self, pick, declares, comment):
         # Most random actors are not the assignee; this rule makes decisions that can succeed.
         assignment = self.assignment(pick, open_only=True)
-        self.attempt(review.review_approve, assignment=assignment, actor=assignment.reviewer,
-                     declares_no_conflict=declares, comment=comment)
+        self.decide_approval(assignment, assignment.reviewer, declares, comment)
+
+    @precondition(lambda self: self.versions)
+    @rule(pick=picks)
+    def review_own_version(self, pick):
+        # Random picks seldom make an author the reviewer of their own version; here the author
+        # always tries, on a version open for review.
+        version = self.version(pick, among=[FactorStatus.SUBMITTED, FactorStatus.IN_REVIEW,
+                                            FactorStatus.DRAFT])
+        if version.status == FactorStatus.DRAFT:
+            self.attempt(review.factor_version_submit, version=version, actor=self.users["editor1"])
+            version.refresh_from_db()
+        author = version.author
+        with transaction.atomic():
+            # Rolled back below: the reviewer role, so that only the author rule can refuse, and an
+            # assignment no approver could have made, so that the decision itself is tried.
+            with_roles(author, Role.REVIEWER)
+            self.must_refuse(review.review_assign, version, version=version, reviewer=author,
+                             actor=self.users["approver1"])
+            forged = ReviewAssignment.objects.create(
+                version=version, review_round=version.review_round, reviewer=author,
+                assigned_by=self.users["approver1"])
+            self.must_refuse(review.review_approve, version, assignment=forged, actor=author,
+                             declares_no_conflict=True, comment="")
+            transaction.set_rollback(True)
 
     @precondition(lambda self: self.has_assignments())
     @rule(pick=picks, own=seldom, actor=actors, comment=comments)
@@ -340,6 +376,15 @@ class WorkflowMachine(RuleBasedStateMachine):
                 assert from_status == state, (version_id, events[version_id])
                 state = to_status
             assert state == status
+
+
+def state_of(pk: int) -> tuple:
+    """A version's row, its assignments and its events: what a refused step must leave alone."""
+    return (
+        FactorVersion.objects.filter(pk=pk).values().get(),
+        list(ReviewAssignment.objects.filter(version_id=pk).order_by("pk").values()),
+        list(WorkflowEvent.objects.filter(version_id=pk).order_by("pk").values()),
+    )
 
 
 def content_of(pk: int) -> tuple:
