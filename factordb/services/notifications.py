@@ -11,12 +11,23 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import Role, has_role
 from factordb.models import FactorVersion, ReviewAssignment, ReviewDecision
 
-EVENTS = ("submitted", "assigned", "recused", "approved", "changes_requested", "rejected",
-          "published", "withdrawn")
+# What each event says, in the subject and at the head of each language's part of the body.
+EVENT_LABELS = {
+    "submitted": _("待指派评审"),
+    "assigned": _("新的评审任务"),
+    "recused": _("评审专家回避，需重新指派"),
+    "approved": _("评审通过，待发布"),
+    "changes_requested": _("评审要求修改"),
+    "rejected": _("评审驳回"),
+    "published": _("已发布"),
+    "withdrawn": _("已撤回"),
+}
+EVENTS = tuple(EVENT_LABELS)
 
 
 def queue(event: str, *, version: FactorVersion, assignment: ReviewAssignment | None = None) -> None:
@@ -51,14 +62,29 @@ def recipients(event: str, version: FactorVersion, assignment: ReviewAssignment 
     return [version.author, *_round_reviewers(version)]  # published, withdrawn
 
 
-def _link(event: str, version: FactorVersion, assignment: ReviewAssignment | None) -> str:
+def _path(user, event: str, version: FactorVersion, assignment: ReviewAssignment | None) -> str:
+    """The page about the version that this recipient can open: each role has its own."""
     if event == "assigned":
-        path = reverse("review:assignment", args=[assignment.pk])
-    elif event in ("submitted", "approved", "recused"):
-        path = reverse("review:dashboard")
-    else:
-        path = reverse("admin:factordb_factorversion_change", args=[version.pk])
-    return settings.SITE_URL.rstrip("/") + path
+        return reverse("review:assignment", args=[assignment.pk])
+    if user.pk != version.author_id:
+        if has_role(user, Role.APPROVER):
+            return reverse("review:dashboard")
+        own = version.assignments.filter(reviewer=user, review_round=version.review_round).first()
+        if own is not None:
+            return reverse("review:assignment", args=[own.pk])
+    return reverse("admin:factordb_factorversion_change", args=[version.pk])  # the author edits there
+
+
+def _body(user, context: dict) -> str:
+    # The ministry works in Chinese; the same mail says it in English for outside experts,
+    # each part with a link to the page in its language.
+    parts = []
+    for language in (settings.LANGUAGE_CODE, "en"):
+        with translation.override(language):
+            path = _path(user, context["event"], context["version"], context["assignment"])
+            link = settings.SITE_URL.rstrip("/") + path
+            parts.append(render_to_string("factordb/email/body.txt", {**context, "link": link}).strip())
+    return "\n\n----\n\n".join(parts) + "\n"
 
 
 def send(event: str, *, version_id: int, assignment_id: int | None = None) -> int:
@@ -67,11 +93,10 @@ def send(event: str, *, version_id: int, assignment_id: int | None = None) -> in
     assignment = (ReviewAssignment.objects.select_related("reviewer").get(pk=assignment_id)
                   if assignment_id else None)
     people = {user.pk: user for user in recipients(event, version, assignment) if user and user.email}
-    context = {"event": event, "version": version, "assignment": assignment,
-               "link": _link(event, version, assignment)}
-    # The ministry works in Chinese; the English follows in the same mail for outside experts.
+    context = {"event": event, "event_label": EVENT_LABELS[event], "version": version,
+               "assignment": assignment}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("factordb/email/subject.txt", context).strip()
-        body = render_to_string("factordb/email/body.txt", context)
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in people.values()]
+    messages = [(subject, _body(user, context), settings.DEFAULT_FROM_EMAIL, [user.email])
+                for user in people.values()]
     return send_mass_mail(messages, fail_silently=False)
