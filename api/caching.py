@@ -27,6 +27,12 @@ def data_last_modified() -> datetime | None:
     return max(moments) if moments else None
 
 
+def stamp_last_modified(response: HttpResponse) -> None:
+    """Last-Modified from the last public change, unless the answer already carries one."""
+    if not response.has_header("Last-Modified") and (moment := data_last_modified()) is not None:
+        response["Last-Modified"] = http_date(moment.timestamp())
+
+
 class ApiLastModifiedMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -34,8 +40,6 @@ class ApiLastModifiedMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if (request.method in ("GET", "HEAD") and request.path.startswith("/api/")
-                and response.status_code == 200 and not response.has_header("Last-Modified")):
-            moment = data_last_modified()
-            if moment is not None:
-                response["Last-Modified"] = http_date(moment.timestamp())
+                and response.status_code == 200):
+            stamp_last_modified(response)
         return response

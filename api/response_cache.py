@@ -8,15 +8,16 @@ request (DRF's `initial`); only the work after them is saved. Only 200 JSON answ
 kept: errors are cheap and the browsable API carries the visitor's session.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.http import http_date
 from django.utils.translation import get_language
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.caching import data_last_modified
+from api.caching import stamp_last_modified
 from factordb.generation import data_generation
 
 
@@ -30,7 +31,9 @@ class _CachedAnswer(Exception):
 def _answer_key(request: Request) -> str | None:
     if request.method != "GET" or getattr(request.accepted_renderer, "format", None) != "json":
         return None
-    return f"api:answer:{data_generation()}:{get_language()}:{request.get_full_path()}"
+    # Hashed: a URL can be longer than a cache key may portably be.
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"api:answer:{data_generation()}:{get_language()}:{path}"
 
 
 def _restore(stored: dict) -> HttpResponse:
@@ -60,8 +63,7 @@ class CachedReadMixin:
         key = getattr(self, "_answer_key", None)
         if key and isinstance(response, Response) and response.status_code == 200:
             response.render()
-            if not response.has_header("Last-Modified") and (moment := data_last_modified()):
-                response["Last-Modified"] = http_date(moment.timestamp())
+            stamp_last_modified(response)
             # Vary is set again by the middleware on every answer, cached or not.
             headers = [(name, value) for name, value in response.items() if name != "Vary"]
             cache.set(key, {"content": response.content, "headers": headers}, settings.API_CACHE_SECONDS)

@@ -194,9 +194,10 @@ def _candidates(keys: list[ResolveKey], reference: _Reference, *, as_of: datetim
     the regions of its keys' chains and the years up to its keys' latest."""
     wanted: dict[int, tuple[set[int], int]] = {}
     for key in keys:
-        regions, year = wanted.get(reference.categories[key.category].pk, (set(), key.year))
+        category_id = reference.categories[key.category].pk
+        regions, year = wanted.get(category_id, (set(), key.year))
         regions.update(r.pk for r in reference.chain(reference.regions[key.region]))
-        wanted[reference.categories[key.category].pk] = (regions, max(year, key.year))
+        wanted[category_id] = (regions, max(year, key.year))
     if not wanted:
         return {}
     scope = Q()
