@@ -277,6 +277,12 @@ class StoryEntry:
     comment: str
 
 
+def _event_label(event: WorkflowEvent) -> str:
+    if event.from_status == event.to_status:  # a recorded step that moves nothing (workflow.record)
+        return {"schedule": _("已安排发布")}.get(event.action, event.action)
+    return f"{FactorStatus(event.from_status).label} → {FactorStatus(event.to_status).label}"
+
+
 def factor_story(factor) -> list[StoryEntry]:
     """Every step of every version of a factor, and every review decision, oldest first."""
     versions = {v.pk: v for v in FactorVersion.objects.filter(factor=factor).select_related("factor")}
@@ -285,8 +291,7 @@ def factor_story(factor) -> list[StoryEntry]:
         "reviewer", "assigned_by")
     entries = [
         StoryEntry(at=e.at, version=versions[e.version_id], kind="event", actor=e.actor,
-                   what=f"{FactorStatus(e.from_status).label} → {FactorStatus(e.to_status).label}",
-                   comment=e.comment)
+                   what=_event_label(e), comment=e.comment)
         for e in events
     ]
     for a in assignments:

@@ -62,6 +62,11 @@ def guard(version, name: str) -> Transition:
     return step
 
 
+# Steps on the record that leave the status where it is: an approver fixing the date an
+# approved version goes public is a decision the story must show, but it moves nothing.
+RECORDED_STEPS: dict[str, tuple[S, ...]] = {"schedule": (S.APPROVED,)}
+
+
 def transition(version, name: str, *, actor, comment: str = ""):
     """Move a (row-locked) version along the table and record who, when, from, to and why."""
     from factordb.models import WorkflowEvent
@@ -72,6 +77,26 @@ def transition(version, name: str, *, actor, comment: str = ""):
         actor=actor, comment=comment, at=timezone.now(),
     )
     version.status = step.target
+    version._change_reason = f"{name}: {comment}" if comment else name
+    version._history_user = actor
+    version.save()
+    event.save()
+    return event
+
+
+def record(version, name: str, *, actor, comment: str = ""):
+    """Write a step that keeps the (row-locked) version's status, with the version's other
+    changes, to the same append-only table and history as a transition."""
+    from factordb.models import WorkflowEvent
+
+    if version.status not in RECORDED_STEPS[name]:
+        raise InvalidTransition(
+            _("版本 %(version)s 当前为“%(state)s”，不能执行“%(step)s”。") % {
+                "version": version, "state": S(version.status).label, "step": name})
+    event = WorkflowEvent(
+        version=version, action=name, from_status=version.status, to_status=version.status,
+        actor=actor, comment=comment, at=timezone.now(),
+    )
     version._change_reason = f"{name}: {comment}" if comment else name
     version._history_user = actor
     version.save()

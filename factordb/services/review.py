@@ -256,9 +256,8 @@ def factor_version_schedule_publication(*, version: FactorVersion, actor, at: da
         raise ValidationError({"at": _("计划发布时间须晚于当前时间。")})
     version.scheduled_publication_at = at
     version.scheduled_by = actor
-    version._change_reason = f"publication scheduled for {at.isoformat()}"
-    version._history_user = actor
-    version.save()
+    when = timezone.localtime(at).isoformat(timespec="minutes")
+    workflow.record(version, "schedule", actor=actor, comment=_("计划于 %(at)s 发布") % {"at": when})
     return version
 
 

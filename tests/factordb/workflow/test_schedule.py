@@ -40,8 +40,17 @@ def test_it_schedules_from(status, editor, approver):
     assert (version.status, version.scheduled_publication_at, version.scheduled_by) == (
         status, LATER, approver)
     record = latest_history(version)
-    assert "scheduled" in record.history_change_reason
+    assert record.history_change_reason.startswith("schedule: ")
     assert record.history_user == approver
+
+
+def test_scheduling_is_on_the_record_without_moving_the_status(editor, approver):
+    version = version_in(S.APPROVED, author=editor)
+    schedule(version, approver)
+    event = WorkflowEvent.objects.get(version=version)
+    assert (event.action, event.from_status, event.to_status, event.actor) == (
+        "schedule", S.APPROVED, S.APPROVED, approver)
+    assert "2025-03-31T17:30+08:00" in event.comment  # LATER, in the platform's time zone
 
 
 @pytest.mark.parametrize("status", others(ALLOWED))
@@ -104,7 +113,7 @@ def test_due_versions_are_published_at_their_time_and_supersede(editor, approver
     assert (version.status, version.published_at, version.scheduled_publication_at) == (
         S.PUBLISHED, LATER, None)
     assert (old.status, old.superseded_at) == (S.SUPERSEDED, LATER)
-    assert WorkflowEvent.objects.get(version=version).actor == approver
+    assert WorkflowEvent.objects.get(version=version, action="publish").actor == approver
     assert status_of(not_yet) == S.APPROVED
 
 
@@ -113,7 +122,7 @@ def test_publishing_due_versions_is_idempotent(editor, approver):
     schedule(version, approver)
     review.publish_due_versions(now=LATER)
     assert review.publish_due_versions(now=LATER + dt.timedelta(hours=1)) == []
-    assert actions_of(version) == ["publish"]
+    assert actions_of(version) == ["schedule", "publish"]
 
 
 def test_a_due_version_that_may_no_longer_be_published_does_not_block_the_others(settings, editor, approver):
