@@ -1,18 +1,18 @@
 """Workflow buttons on the admin's version page, and a factor's story.
 
 Each button posts to one admin URL per step, which calls the same service as the
-reviewers' workspace; the admin answers refusals with messages (factordb.errors), and
-nothing changes then.
+reviewers' workspace and answers a refusal as the workspace does (factordb.http: 400 with
+the form kept, 403, 409), on a page saying why; nothing changes then.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms as django_forms
-from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -20,8 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import ForbiddenAction
 from factordb import forms, selectors
 from factordb.constants import FactorStatus as S
-from factordb.errors import WorkflowError
-from factordb.http import message_of
+from factordb.http import perform
 from factordb.models import FactorVersion, ReviewAssignment, ReviewDecision
 from factordb.services import editing, review
 
@@ -110,10 +109,6 @@ def step_form(name: str, version: FactorVersion, reviewers: list, data=None) -> 
     return SIMPLE_FORMS[name](data, prefix=name)
 
 
-def _form_errors(form: django_forms.Form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
 class WorkflowActionsMixin:
     """For FactorVersionAdmin: a POST endpoint per step, and the buttons on the change page."""
 
@@ -150,20 +145,23 @@ class WorkflowActionsMixin:
         definition = STEPS[step]
         reviewers = selectors.reviewers() if step == "assign" else []
         form = step_form(step, version, reviewers, request.POST)
+        outcome = []
+        refused = perform(request, form,
+                          lambda data: outcome.append(definition.call(version, request.user, data)),
+                          success=definition.done)
         opts = self.model._meta
-        back = HttpResponseRedirect(reverse(
-            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[version.pk]))
-        if not form.is_valid():
-            messages.error(request, _form_errors(form))
-            return back
-        try:
-            outcome = definition.call(version, request.user, form.cleaned_data)
-        except (ValidationError, WorkflowError, ForbiddenAction) as exc:
-            messages.error(request, message_of(exc))
-            return back
-        messages.success(request, definition.done)
-        if isinstance(outcome, FactorVersion) and outcome.pk != version.pk:
-            # A revision is a new version: take the editor to it.
-            return HttpResponseRedirect(reverse(
-                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[outcome.pk]))
-        return back
+        if refused is not None:
+            # The same answer as the workspace (400 / 403 / 409), on a page that keeps what was
+            # typed and says why, rather than a redirect that hides the refusal's status.
+            context = {
+                **self.admin_site.each_context(request), "opts": opts, "original": version,
+                "title": definition.label, "step": definition, "form": form,
+                "version_url": reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                                       args=[version.pk]),
+            }
+            return TemplateResponse(request, "admin/factordb/factorversion/workflow_step.html", context,
+                                    status=refused)
+        target = outcome[0] if isinstance(outcome[0], FactorVersion) else version
+        # A revision is a new version: take the editor to it.
+        return HttpResponseRedirect(reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[target.pk]))

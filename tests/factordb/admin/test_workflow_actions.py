@@ -45,8 +45,10 @@ def status_of(version) -> str:
     return FactorVersion.objects.values_list("status", flat=True).get(pk=version.pk)
 
 
-def messages_after(client, response) -> list[str]:
-    return [str(m) for m in client.get(response["Location"]).context["messages"]]
+def refusal(response) -> str:
+    """The page a refused step answers with: why, and the form as it was sent."""
+    assert response.templates[0].name == "admin/factordb/factorversion/workflow_step.html"
+    return response.content.decode()
 
 
 def test_the_change_page_offers_the_steps_of_the_versions_state(client, as_staff):
@@ -101,7 +103,8 @@ def test_request_changes_without_a_comment_is_refused_with_a_message(client, as_
     user = as_staff(Role.REVIEWER)
     version = InReviewVersionFactory(reviewers=[user])
     response = client.post(step_url(version, "request_changes"), {"request_changes-comment": ""})
-    assert "此操作必须填写意见。" in messages_after(client, response)
+    assert response.status_code == 400
+    assert "此操作必须填写意见。" in refusal(response)
     assert status_of(version) == FactorStatus.IN_REVIEW
     assert ReviewAssignment.objects.get(version=version).decision == "pending"
 
@@ -110,7 +113,9 @@ def test_a_decision_without_an_own_assignment_is_refused(client, as_staff):
     as_staff(Role.REVIEWER)
     version = InReviewVersionFactory()
     response = client.post(step_url(version, "reject"), {"reject-comment": "no"})
-    assert any("评审指派" in m for m in messages_after(client, response))
+    assert response.status_code == 403
+    assert "评审指派" in refusal(response)
+    assert "no</textarea>" in refusal(response)  # what the reviewer typed is kept
     assert status_of(version) == FactorStatus.IN_REVIEW
 
 
@@ -118,7 +123,8 @@ def test_a_step_the_role_does_not_allow_is_refused(client, as_staff):
     as_staff(Role.EDITOR)
     version = ApprovedVersionFactory()
     response = client.post(step_url(version, "publish"), {})
-    assert any("审批人" in m for m in messages_after(client, response))
+    assert response.status_code == 403
+    assert "审批人" in refusal(response)
     assert status_of(version) == FactorStatus.APPROVED
     assert not WorkflowEvent.objects.filter(version=version).exists()
 
@@ -127,7 +133,8 @@ def test_a_step_in_the_wrong_state_is_refused_and_changes_nothing(client, as_sta
     as_staff(Role.APPROVER)
     version = SourcedDraftVersionFactory()
     response = client.post(step_url(version, "publish"), {})
-    assert any("不能执行" in m for m in messages_after(client, response))
+    assert response.status_code == 409
+    assert "不能执行" in refusal(response)
     assert status_of(version) == FactorStatus.DRAFT
 
 
@@ -147,8 +154,11 @@ def test_past_schedule_is_refused(client, as_staff):
     as_staff(Role.APPROVER)
     approved = ApprovedVersionFactory()
     at = timezone.localtime() - dt.timedelta(days=1)
-    response = client.post(step_url(approved, "schedule"), {"schedule-at": at.strftime("%Y-%m-%dT%H:%M")})
-    assert "计划发布时间须晚于当前时间。" in messages_after(client, response)
+    typed = at.strftime("%Y-%m-%dT%H:%M")
+    response = client.post(step_url(approved, "schedule"), {"schedule-at": typed})
+    assert response.status_code == 400
+    assert "计划发布时间须晚于当前时间。" in refusal(response)
+    assert typed in refusal(response)
     approved.refresh_from_db()
     assert approved.scheduled_publication_at is None
 
@@ -205,3 +215,13 @@ def test_revising_a_published_version_opens_a_new_draft_and_leaves_it_untouched(
     assert response["Location"].endswith(f"/factorversion/{draft.pk}/change/")
     published.refresh_from_db()
     assert published.status == "published"
+
+
+def test_a_scheduled_publication_is_in_the_factors_story(client, as_staff):
+    as_staff(Role.APPROVER)
+    approved = ApprovedVersionFactory()
+    at = timezone.localtime() + dt.timedelta(days=1)
+    client.post(step_url(approved, "schedule"), {"schedule-at": at.strftime("%Y-%m-%dT%H:%M")})
+    story = client.get(admin_url(approved.factor, "change")).context["story"]
+    assert [(entry.kind, entry.what) for entry in story][-1] == ("event", "已安排发布")
+    assert at.strftime("%Y-%m-%dT%H:%M") in story[-1].comment
