@@ -16,12 +16,22 @@ from accounts.roles import ForbiddenAction
 from factordb.errors import WorkflowError
 
 
-def _details(detail) -> dict[str, list[str]]:
+def _details(detail, prefix: str = "") -> dict[str, list[str]]:
+    """{field: [messages]}, nested errors named by path: `keys[3].year`, `key.region`."""
     if isinstance(detail, dict):
-        return {str(field): [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
-                for field, msgs in detail.items()}
+        details = {}
+        for name, inner in detail.items():
+            if isinstance(name, int):  # a list's item, as DRF's ListField reports it
+                path = f"{prefix}[{name}]"
+            elif name == "non_field_errors" and prefix:
+                path = prefix
+            else:
+                path = f"{prefix}.{name}" if prefix else str(name)
+            details.update(_details(inner, path) if isinstance(inner, dict) else
+                           {path: [str(m) for m in (inner if isinstance(inner, list) else [inner])]})
+        return details
     if isinstance(detail, list):
-        return {"non_field_errors": [str(m) for m in detail]}
+        return {prefix or "non_field_errors": [str(m) for m in detail]}
     return {}
 
 

@@ -7,7 +7,9 @@ ValidationError naming fields ("keys", "amount", "unit", "gwp_set", "key.region"
 the exception handler answers those with a 400 as it does for these serializers' errors.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.fields import get_error_detail
 
 from factordb.services.resolution import MAX_KEYS, ResolveKey
 
@@ -22,8 +24,59 @@ class ResolveKeySerializer(serializers.Serializer):
     method = serializers.CharField(max_length=40, required=False, allow_null=True, default=None)
 
 
+def _plain_code(value, max_length: int) -> bool:
+    """A string ResolveKeySerializer's CharField would take as it is (not trimmed or refused)."""
+    return (type(value) is str and 0 < len(value) <= max_length and value == value.strip()
+            and value.isprintable())
+
+
+_CODES = {name: field.max_length for name, field in ResolveKeySerializer().fields.items()
+          if isinstance(field, serializers.CharField)}
+_OPTIONAL = ("boundary", "method")
+
+
+def _plain_key(item) -> dict | None:
+    """The validated key when `item` is plainly valid, else None (and the serializer judges)."""
+    if type(item) is not dict or type(item.get("year")) is not int:
+        return None
+    key = {"year": item["year"]}
+    for name, max_length in _CODES.items():
+        value = item.get(name)
+        if value is None and name in _OPTIONAL:
+            key[name] = None
+        elif _plain_code(value, max_length):
+            key[name] = value
+        else:
+            return None
+    return key
+
+
+class ResolveKeysField(serializers.ListField):
+    """The batch of keys. Up to 5,000 nested serializers cost more than resolving the batch,
+    so a plainly valid key is taken as it is; any other goes through ResolveKeySerializer,
+    whose rules and messages stay the only definition (the schema documents it too)."""
+
+    def run_child_validation(self, data: list) -> list:
+        keys, errors = [], {}
+        for index, item in enumerate(data):
+            key = _plain_key(item)
+            if key is None:
+                try:
+                    key = self.child.run_validation(item)
+                except serializers.ValidationError as exc:
+                    errors[index] = exc.detail
+                    continue
+                except DjangoValidationError as exc:
+                    errors[index] = get_error_detail(exc)
+                    continue
+            keys.append(key)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return keys
+
+
 class ResolveRequestSerializer(serializers.Serializer):
-    keys = serializers.ListField(child=ResolveKeySerializer(), allow_empty=False)
+    keys = ResolveKeysField(child=ResolveKeySerializer(), allow_empty=False)
     as_of = serializers.DateTimeField(required=False, allow_null=True, default=None)
     release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
 
@@ -59,10 +112,22 @@ class ResolutionSerializer(serializers.Serializer):
                 "boundary": key.boundary, "method": key.method}
 
     def get_dataset(self, resolution) -> str | None:
-        return resolution.version.factor.dataset.code if resolution.version else None
+        return resolution.dataset
 
     def get_co2e_total(self, resolution) -> str | None:
-        return str(resolution.version.co2e_total) if resolution.version else None
+        return None if resolution.co2e_total is None else str(resolution.co2e_total)
+
+    def to_representation(self, resolution) -> dict:
+        # The fields above are the documented shape; a batch renders thousands of answers,
+        # which field-by-field serialisation made cost more than resolving them.
+        return {
+            "key": self.get_key(resolution), "status": resolution.status,
+            "factor_public_id": resolution.factor_public_id, "version": resolution.version_number,
+            "dataset": resolution.dataset, "co2e_total": self.get_co2e_total(resolution),
+            "region_used": resolution.region_used, "year_used": resolution.year_used,
+            "unit_used": resolution.unit_used, "fallback": resolution.fallback,
+            "reason": resolution.reason, "errors": resolution.errors,
+        }
 
 
 class ResolveResponseSerializer(serializers.Serializer):
