@@ -139,10 +139,10 @@ def _version_by_key(key: ResolveKey, *, as_of, release) -> tuple[FactorVersion, 
     (resolution,) = resolve([key], as_of=as_of, release=release)
     if resolution.errors:
         raise ValidationError({f"key.{name}": message for name, message in resolution.errors.items()})
-    if resolution.version is None:
+    if not resolution.found:
         raise ValidationError({"key": resolution.reason})
     version = _with_gases(FactorVersion.objects.select_related(
-        "factor__unit", "factor__region", "factor__dataset", "gwp_set")).get(pk=resolution.version.pk)
+        "factor__unit", "factor__region", "factor__dataset", "gwp_set")).get(pk=resolution.version_id)
     return version, resolution
 
 
