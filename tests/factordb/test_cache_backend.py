@@ -1,0 +1,42 @@
+"""The Redis cache backend (factordb.cache): a client reused per pool, and atomic counting."""
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+pytestmark = pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL is not set: no Redis cache")
+
+
+def test_operations_share_one_redis_client():
+    backend = cache._cache
+    assert backend.get_client() is backend.get_client(write=True)
+
+
+def test_it_still_stores_and_reads_like_djangos_backend():
+    cache.set("factordb-test:value", {"a": 1}, 30)
+    assert cache.get("factordb-test:value") == {"a": 1}
+    found = cache.get_many(["factordb-test:value", "factordb-test:missing"])
+    assert found == {"factordb-test:value": {"a": 1}}
+    cache.delete("factordb-test:value")
+
+
+def test_counting_from_many_threads_loses_nothing_and_expires():
+    key = "factordb-test:counter"
+    cache.delete(key)
+
+    def count_fifty() -> None:
+        for _ in range(50):
+            cache.count(key, 60)
+
+    threads = [threading.Thread(target=count_fifty) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert cache.count(key, 60) == 401
+    ttl = cache._cache.get_client().ttl(cache.make_and_validate_key(key))
+    assert 0 < ttl <= 60
+    cache.delete(key)
