@@ -1,7 +1,16 @@
 """Quotas: anonymous clients by address, calculators by key and tier. Counters live in
-Django's cache, which is Redis when REDIS_URL is set (shared by every web process)."""
+Django's cache, which is Redis when REDIS_URL is set (shared by every web process).
+
+Each quota is counted in fixed windows (a minute for `…/min`): one atomic increment per
+request. DRF's own throttles keep every request's time in one cached list that they read,
+extend and write back: a request between the read and the write of another process is
+lost from the count, and the list (and its cost per request) grows with the quota.
+"""
+
+import math
 
 from django.conf import settings
+from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from accounts.models import ApiKey
@@ -13,7 +22,36 @@ def _namespaced(key: str | None) -> str | None:
     return None if key is None else f"{settings.THROTTLE_NAMESPACE}{key}"
 
 
-class AnonymousThrottle(AnonRateThrottle):
+def count_request(key: str, timeout: int) -> int:
+    """This request's number in its window: atomic on Redis (factordb.cache), and under the
+    local-memory cache's lock in a single process."""
+    if hasattr(cache, "count"):
+        return cache.count(key, timeout)
+    if cache.add(key, 1, timeout):
+        return 1
+    return cache.incr(key)
+
+
+class FixedWindowMixin:
+    """For SimpleRateThrottle subclasses: count in windows of the rate's duration."""
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        self.window_ends = (window + 1) * self.duration
+        # The window's number in the key: a new window starts from zero, whatever expiry did.
+        return count_request(f"{self.key}:{window}", self.duration + 1) <= self.num_requests
+
+    def wait(self) -> float:
+        return max(1, math.ceil(self.window_ends - self.now))
+
+
+class AnonymousThrottle(FixedWindowMixin, AnonRateThrottle):
     scope = "anon"
 
     def get_rate(self) -> str:
@@ -26,7 +64,7 @@ class AnonymousThrottle(AnonRateThrottle):
         return _namespaced(super().get_cache_key(request, view))
 
 
-class ApiKeyThrottle(SimpleRateThrottle):
+class ApiKeyThrottle(FixedWindowMixin, SimpleRateThrottle):
     scope = "api_key"
 
     def allow_request(self, request, view):

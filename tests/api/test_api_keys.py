@@ -79,17 +79,67 @@ def test_revoking_needs_a_reason(issued, staff):
     assert "reason" in excinfo.value.message_dict
 
 
-def test_anonymous_clients_are_throttled_with_retry_after(api, settings):
+@pytest.fixture
+def in_a_minute_at(request):
+    """Freeze the clock 20 s into a minute: the quota's window, so the test cannot straddle two."""
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 30, 20, tzinfo=dt.UTC), tick=False) as traveller:
+        yield traveller
+
+
+def test_anonymous_clients_are_throttled_with_retry_after(api, settings, in_a_minute_at):
     settings.API_ANON_RATE = "3/min"
 
     answers = [api.get(URL) for _ in range(4)]
 
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
-    assert int(answers[-1]["Retry-After"]) > 0
+    assert answers[-1]["Retry-After"] == "40"  # when the minute's window ends
     assert answers[-1].json()["error"]["code"] == "throttled"
 
 
-def test_a_key_gets_its_own_higher_quota(api, issued, settings):
+def test_the_quota_opens_again_in_the_next_window(api, settings, in_a_minute_at):
+    import datetime as dt
+
+    settings.API_ANON_RATE = "2/min"
+    assert [api.get(URL).status_code for _ in range(3)] == [200, 200, 429]
+
+    in_a_minute_at.shift(dt.timedelta(seconds=40))
+
+    assert api.get(URL).status_code == 200
+
+
+def test_concurrent_requests_are_all_counted(settings, in_a_minute_at):
+    """Eight threads at once against a quota of 20: exactly 20 pass, whatever the interleaving."""
+    import threading
+
+    from rest_framework.test import APIClient
+
+    settings.API_ANON_RATE = "20/min"
+    barrier, codes = threading.Barrier(8), []
+
+    def ask() -> None:
+        from django.db import connection
+
+        client = APIClient()
+        try:
+            barrier.wait(timeout=10)
+            codes.extend(client.get(URL).status_code for _ in range(5))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(codes) == [200] * 20 + [429] * 20
+
+
+def test_a_key_gets_its_own_higher_quota(api, issued, settings, in_a_minute_at):
     _, plain = issued
     settings.API_ANON_RATE = "2/min"
     settings.API_KEY_RATES = {"standard": "6/min", "partner": "60/min"}
