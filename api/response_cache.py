@@ -1,9 +1,9 @@
 """Read answers kept in the cache (Redis in production), so the same question about the
 same data is worked out once, not on every request.
 
-Keyed by the generation of the public data (factordb.generation), which every committed
-write renews: after a publication, a release or an edit of reference data no cached answer
-of before is served. Authentication, quotas and content negotiation still run for every
+Kept with the generation of the public data (factordb.generation) it was worked out in,
+which every committed write renews: after a publication, a release or an edit of reference
+data no cached answer of before is served. Authentication, quotas and content negotiation still run for every
 request (DRF's `initial`); only the work after them is saved. Only 200 JSON answers are
 kept: errors are cheap and the browsable API carries the visitor's session.
 """
@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caching import stamp_last_modified
-from factordb.generation import data_generation
+from factordb.generation import GENERATION_KEY, data_generation
 
 
 class _CachedAnswer(Exception):
@@ -33,7 +33,16 @@ def _answer_key(request: Request) -> str | None:
         return None
     # Hashed: a URL can be longer than a cache key may portably be.
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"api:answer:{data_generation()}:{get_language()}:{path}"
+    return f"api:answer:{get_language()}:{path}"
+
+
+def _lookup(key: str) -> tuple[str, dict | None]:
+    """The data generation now, and the answer kept under `key` if it was worked out in this
+    generation: one round trip to Redis for both."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or data_generation()
+    stored = found.get(key)
+    return generation, stored if stored is not None and stored["generation"] == generation else None
 
 
 def _restore(stored: dict) -> HttpResponse:
@@ -49,7 +58,11 @@ class CachedReadMixin:
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
         self._answer_key = _answer_key(request)
-        stored = cache.get(self._answer_key) if self._answer_key else None
+        if self._answer_key is None:
+            return
+        # The generation is read before the answer is worked out: if a write lands meanwhile,
+        # the answer is kept under the old generation, which no later request will accept.
+        self._generation, stored = _lookup(self._answer_key)
         if stored is not None:
             raise _CachedAnswer(_restore(stored))
 
@@ -66,5 +79,6 @@ class CachedReadMixin:
             stamp_last_modified(response)
             # Vary is set again by the middleware on every answer, cached or not.
             headers = [(name, value) for name, value in response.items() if name != "Vary"]
-            cache.set(key, {"content": response.content, "headers": headers}, settings.API_CACHE_SECONDS)
+            cache.set(key, {"generation": self._generation, "content": response.content, "headers": headers},
+                      settings.API_CACHE_SECONDS)
         return response
