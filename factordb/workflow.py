@@ -67,38 +67,32 @@ def guard(version, name: str) -> Transition:
 RECORDED_STEPS: dict[str, tuple[S, ...]] = {"schedule": (S.APPROVED,)}
 
 
-def transition(version, name: str, *, actor, comment: str = ""):
-    """Move a (row-locked) version along the table and record who, when, from, to and why."""
+def _write(version, name: str, target: S, *, actor, comment: str):
+    """Save the version at `target` and the event saying who, when, from, to and why."""
     from factordb.models import WorkflowEvent
 
-    step = guard(version, name)
     event = WorkflowEvent(
-        version=version, action=name, from_status=version.status, to_status=step.target,
+        version=version, action=name, from_status=version.status, to_status=target,
         actor=actor, comment=comment, at=timezone.now(),
     )
-    version.status = step.target
+    version.status = target
     version._change_reason = f"{name}: {comment}" if comment else name
     version._history_user = actor
     version.save()
     event.save()
     return event
+
+
+def transition(version, name: str, *, actor, comment: str = ""):
+    """Move a (row-locked) version along the table and record who, when, from, to and why."""
+    return _write(version, name, guard(version, name).target, actor=actor, comment=comment)
 
 
 def record(version, name: str, *, actor, comment: str = ""):
     """Write a step that keeps the (row-locked) version's status, with the version's other
     changes, to the same append-only table and history as a transition."""
-    from factordb.models import WorkflowEvent
-
     if version.status not in RECORDED_STEPS[name]:
         raise InvalidTransition(
             _("版本 %(version)s 当前为“%(state)s”，不能执行“%(step)s”。") % {
                 "version": version, "state": S(version.status).label, "step": name})
-    event = WorkflowEvent(
-        version=version, action=name, from_status=version.status, to_status=version.status,
-        actor=actor, comment=comment, at=timezone.now(),
-    )
-    version._change_reason = f"{name}: {comment}" if comment else name
-    version._history_user = actor
-    version.save()
-    event.save()
-    return event
+    return _write(version, name, version.status, actor=actor, comment=comment)
