@@ -6,17 +6,28 @@ answer, and each answer makes several (quota, data generation, the answer itself
 redis.Redis is safe to share between threads over its pool, so one per pool is kept.
 
 It also counts: `count(key, timeout)` increments a counter and sets its expiry in one
-round trip (INCR is atomic, so concurrent web processes never lose a count).
+command, a server-side script (atomic, so concurrent web processes never lose a count, and a
+counter is never left without its expiry). A MULTI/EXEC pipeline did the same in five
+replies to parse, on every API request: measured at 0.36 ms against 0.27 ms for the answer
+cache's whole MGET.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+
+# The expiry is set with the first count of a window only: later counts must not extend it.
+COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
 
 
 class RedisCacheClient(DjangoRedisCacheClient):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._count_scripts = {}
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -26,11 +37,12 @@ class RedisCacheClient(DjangoRedisCacheClient):
         return client
 
     def count(self, key: str, timeout: int) -> int:
-        pipeline = self.get_client(key, write=True).pipeline()
-        pipeline.incr(key)
-        pipeline.expire(key, timeout)
-        count, _ = pipeline.execute()
-        return count
+        client = self.get_client(key, write=True)
+        script = self._count_scripts.get(id(client))
+        if script is None:
+            # Sent by its digest (EVALSHA); redis-py loads it again if the server lost it.
+            script = self._count_scripts[id(client)] = client.register_script(COUNT_SCRIPT)
+        return script(keys=[key], args=[timeout])
 
 
 class RedisCache(DjangoRedisCache):

@@ -40,3 +40,25 @@ def test_counting_from_many_threads_loses_nothing_and_expires():
     ttl = cache._cache.get_client().ttl(cache.make_and_validate_key(key))
     assert 0 < ttl <= 60
     cache.delete(key)
+
+
+def test_a_count_keeps_the_expiry_its_window_started_with():
+    key = "factordb-test:window"
+    cache.delete(key)
+    cache.count(key, 60)
+    redis_key = cache.make_and_validate_key(key)
+    cache._cache.get_client().expire(redis_key, 5)  # as if 55 s of the window had passed
+
+    assert cache.count(key, 60) == 2
+    assert cache._cache.get_client().ttl(redis_key) <= 5
+    cache.delete(key)
+
+
+def test_counting_goes_on_after_the_server_forgets_its_scripts():
+    key = "factordb-test:after-flush"
+    cache.delete(key)
+    cache.count(key, 60)
+    cache._cache.get_client().script_flush()  # as after a Redis restart or failover
+
+    assert cache.count(key, 60) == 2
+    cache.delete(key)
