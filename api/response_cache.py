@@ -1,6 +1,12 @@
 """Read answers kept in the cache (Redis in production), so the same question about the
 same data is worked out once, not on every request.
 
+A GET answer is kept under its URL. A view whose POST is a question too (resolve/,
+calculate/: the answer depends only on the body and the public data) lists "POST" in
+`cached_methods`, and its answers are kept under the URL and the body: calculators send
+the same bill of materials again and again. A request with `Cache-Control: no-cache` is
+worked out afresh (and its answer kept), as HTTP has a client ask for.
+
 Kept with the generation of the public data (factordb.generation) it was worked out in,
 which every committed write renews: after a publication, a release or an edit of reference
 data no cached answer of before is served. Authentication, quotas and content negotiation still run for every
@@ -12,7 +18,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, RawPostDataException
 from django.utils.translation import get_language
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,12 +34,25 @@ class _CachedAnswer(Exception):
         self.response = response
 
 
-def _answer_key(request: Request) -> str | None:
-    if request.method != "GET" or getattr(request.accepted_renderer, "format", None) != "json":
+def _answer_key(request: Request, methods: tuple[str, ...]) -> str | None:
+    if request.method not in methods or getattr(request.accepted_renderer, "format", None) != "json":
         return None
-    # Hashed: a URL can be longer than a cache key may portably be.
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"api:answer:{get_language()}:{path}"
+    # Hashed: a URL (and a body) can be longer than a cache key may portably be.
+    question = hashlib.sha256(request.get_full_path().encode())
+    if request.method != "GET":
+        try:
+            body = request._request.body
+        except RawPostDataException:  # already read as a stream (a form upload): not kept
+            return None
+        # The type too: the same bytes as JSON and as a form are different questions.
+        question.update(f"\n{request.content_type}\n".encode())
+        question.update(body)
+    return f"api:answer:{get_language()}:{request.method}:{question.hexdigest()}"
+
+
+def _asks_afresh(request: Request) -> bool:
+    directives = request.headers.get("Cache-Control", "").lower()
+    return "no-cache" in (directive.strip() for directive in directives.split(","))
 
 
 def _lookup(key: str) -> tuple[str, dict | None]:
@@ -53,16 +72,22 @@ def _restore(stored: dict) -> HttpResponse:
 
 
 class CachedReadMixin:
-    """For DRF views whose GET answers depend only on the public data and the URL."""
+    """For DRF views whose answers depend only on the public data and the request (the URL,
+    and for a method other than GET, the body)."""
+
+    cached_methods: tuple[str, ...] = ("GET",)
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        self._answer_key = _answer_key(request)
+        self._answer_key = _answer_key(request, self.cached_methods)
         if self._answer_key is None:
             return
         # The generation is read before the answer is worked out: if a write lands meanwhile,
         # the answer is kept under the old generation, which no later request will accept.
-        self._generation, stored = _lookup(self._answer_key)
+        if _asks_afresh(request):
+            self._generation, stored = data_generation(), None
+        else:
+            self._generation, stored = _lookup(self._answer_key)
         if stored is not None:
             raise _CachedAnswer(_restore(stored))
 
@@ -76,7 +101,8 @@ class CachedReadMixin:
         key = getattr(self, "_answer_key", None)
         if key and isinstance(response, Response) and response.status_code == 200:
             response.render()
-            stamp_last_modified(response)
+            if request.method == "GET":  # a validator of GET answers (api.caching)
+                stamp_last_modified(response)
             # Vary is set again by the middleware on every answer, cached or not.
             headers = [(name, value) for name, value in response.items() if name != "Vary"]
             cache.set(key, {"generation": self._generation, "content": response.content, "headers": headers},

@@ -204,7 +204,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "National carbon footprint factor database — read API",
     "DESCRIPTION": (
         "Published, expert-reviewed emission factors (GB/T 24067-2024, ISO 14067, IPCC 2006) for "
-        "carbon footprint calculators. Only published data is served. Amounts are decimal strings."
+        "carbon footprint calculators. Only published data is served. Amounts are decimal strings. "
+        "Answers, including those of resolve/ and calculate/ to the same body, are kept until the "
+        "published data changes; send `Cache-Control: no-cache` to have one worked out afresh."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

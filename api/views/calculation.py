@@ -5,6 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
 from api.serializers_resolve import (
     CalculateRequestSerializer,
@@ -17,7 +18,10 @@ from factordb.services.calculation import calculate
 from factordb.services.resolution import resolve
 
 
-class ResolveView(APIView):
+class ResolveView(CachedReadMixin, APIView):
+    # A batch's answer depends only on its body and the published data.
+    cached_methods = ("POST",)
+
     @extend_schema(
         summary="Resolve up to 5,000 keys to published factors, with explained fallbacks",
         request=ResolveRequestSerializer, responses={200: ResolveResponseSerializer, **ERRORS},
@@ -33,7 +37,9 @@ class ResolveView(APIView):
         return Response({"results": ResolutionSerializer(answers, many=True).data})
 
 
-class CalculateView(APIView):
+class CalculateView(CachedReadMixin, APIView):
+    cached_methods = ("POST",)
+
     @extend_schema(
         summary="Emissions of an activity: amount and unit → kg CO2e with breakdown and uncertainty",
         request=CalculateRequestSerializer, responses={200: CalculationSerializer, **ERRORS},

@@ -80,3 +80,72 @@ def test_only_json_answers_are_kept(api, published, django_assert_max_num_querie
     with django_assert_max_num_queries(50) as browsable:
         api.get(url, HTTP_ACCEPT="text/html")
     assert len(browsable.captured_queries) > 0
+
+
+RESOLVE = "/api/v1/resolve/"
+
+
+def _batch(version, **extra) -> dict:
+    factor = version.factor
+    return {"keys": [{"category": factor.category.code, "region": factor.region.code,
+                      "year": factor.year, "unit": factor.unit.code}], **extra}
+
+
+def test_the_same_batch_again_costs_no_query(api, published, django_assert_num_queries):
+    first = api.post(RESOLVE, _batch(published), format="json")
+
+    with django_assert_num_queries(0):
+        again = api.post(RESOLVE, _batch(published), format="json")
+
+    assert again.status_code == 200
+    assert again.content == first.content
+
+
+def test_another_body_is_another_answer(api, published):
+    api.post(RESOLVE, _batch(published), format="json")
+    later = _batch(published)
+    later["keys"][0]["year"] = published.factor.year - 1
+
+    answer = api.post(RESOLVE, later, format="json").json()["results"][0]
+
+    assert answer["status"] == "not_found"
+
+
+def test_a_calculation_again_costs_no_query(api, published, django_assert_num_queries):
+    body = {"public_id": published.factor.public_id, "amount": "2", "unit": published.factor.unit.code,
+            "gwp_set": published.gwp_set.code}
+    first = api.post("/api/v1/calculate/", body, format="json")
+
+    with django_assert_num_queries(0):
+        again = api.post("/api/v1/calculate/", body, format="json")
+
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+
+
+def test_no_cache_in_the_request_works_the_answer_out_again(api, published, django_assert_num_queries):
+    api.post(RESOLVE, _batch(published), format="json")
+    api.get(f"/api/v1/factors/{published.factor.public_id}/")
+
+    with django_assert_num_queries(5):  # the resolution's five queries, whatever the batch
+        fresh = api.post(RESOLVE, _batch(published), format="json", HTTP_CACHE_CONTROL="no-cache")
+    with django_assert_num_queries(0):
+        api.post(RESOLVE, _batch(published), format="json")
+    detail = api.get(f"/api/v1/factors/{published.factor.public_id}/",
+                     HTTP_CACHE_CONTROL="max-age=0, no-cache")
+
+    assert fresh.status_code == detail.status_code == 200
+    assert detail.json()["public_id"] == published.factor.public_id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_publication_changes_the_answer_to_the_same_batch(api, approver, editor):
+    published = PublishedVersionFactory()
+    first = api.post(RESOLVE, _batch(published), format="json").json()["results"][0]
+    assert first["version"] == published.version
+    newer = ApprovedVersionFactory(factor=published.factor, version=published.version + 1, author=editor)
+
+    review.factor_version_publish(version=newer, actor=approver)
+
+    answer = api.post(RESOLVE, _batch(published), format="json").json()["results"][0]
+    assert answer["version"] == newer.version
