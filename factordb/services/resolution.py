@@ -24,11 +24,12 @@ something that is not a batch of keys. A well-formed key naming an unknown categ
 region, unit, boundary or method is answered per key with status "invalid" and a
 reason: one mistyped code must not cost the other 4,999 answers.
 
-Queries: five, whatever the batch size — categories, all regions (the tree is small),
-all units (a controlled vocabulary), the candidates as narrow plain rows (no model
-objects, no joins but the dataset's rank: a thousand keys may look at tens of thousands
-of them), then what the answers report of the chosen versions. A caller that needs a
-chosen version in full (calculation) loads it by `version_id`.
+Queries: four, whatever the batch size — categories, all regions (the tree is small),
+all units (a controlled vocabulary), and the candidates as narrow plain rows with what an
+answer reports of them (no model objects, no joins but the dataset: a thousand keys may
+look at tens of thousands of them; reading the chosen versions' number, dataset and total
+afterwards cost a query slower than carrying them). A caller that needs a chosen version
+in full (calculation) loads it by `version_id`.
 """
 
 from collections.abc import Sequence
@@ -91,8 +92,8 @@ class Resolution:
 
 
 class _Candidate(NamedTuple):
-    """What choosing among versions needs, read as a plain row (a tuple: tens of thousands
-    of them are built per batch)."""
+    """What choosing among versions needs, and what an answer reports of the chosen one, read
+    as a plain row (a tuple: tens of thousands of them are built per batch)."""
 
     version_id: int
     region_id: int
@@ -102,12 +103,14 @@ class _Candidate(NamedTuple):
     method: str
     authority_rank: int
     public_id: str
+    version_number: int
+    dataset: str
+    co2e_total: Decimal
 
 
 CANDIDATE_FIELDS = ("pk", "factor__region_id", "factor__year", "factor__unit_id", "factor__boundary",
-                    "factor__method", "factor__dataset__authority_rank", "factor__public_id")
-# What an answer reports of the version it chose.
-CHOSEN_FIELDS = ("pk", "version", "factor__dataset__code", "co2e_total")
+                    "factor__method", "factor__dataset__authority_rank", "factor__public_id", "version",
+                    "factor__dataset__code", "co2e_total")
 VERSION_CONTEXT = ("factor__category", "factor__region", "factor__unit", "factor__dataset", "gwp_set")
 
 
@@ -158,9 +161,7 @@ def resolve(keys: Sequence[ResolveKey], *, as_of: datetime | None = None,
     reference = _load_reference(keys)
     valid = [key for key in keys if not _key_errors(key, reference)]
     candidates = _candidates(valid, reference, as_of=as_of, release=release)
-    answers = [_resolve_one(key, reference, candidates) for key in keys]
-    _report_chosen(answers)
-    return answers
+    return [_resolve_one(key, reference, candidates) for key in keys]
 
 
 def _check_batch(keys: Sequence[ResolveKey]) -> None:
@@ -251,17 +252,6 @@ def _factors_in_scope(wanted: dict[int, tuple[set[int], int]], unit_ids: list[in
     return RawSQL(sql, [*unit_ids, *params])
 
 
-def _report_chosen(answers: list[Resolution]) -> None:
-    chosen = {answer.version_id for answer in answers if answer.version_id is not None}
-    if not chosen:
-        return
-    rows = {row[0]: row for row in FactorVersion.objects.filter(pk__in=chosen).order_by()
-            .values_list(*CHOSEN_FIELDS)}
-    for answer in answers:
-        if answer.version_id is not None:
-            _, answer.version_number, answer.dataset, answer.co2e_total = rows[answer.version_id]
-
-
 def visible_versions(*, as_of: datetime | None = None, release: str | None = None) -> QuerySet[FactorVersion]:
     """The versions a public read may answer with: published now, in force at `as_of`,
     and/or pinned by `release`."""
@@ -322,7 +312,8 @@ def _matched(key: ResolveKey, chosen: _Candidate, regions_tried: list[str], refe
     exact = len(regions_tried) == 1 and chosen.year == key.year
     return Resolution(
         key=key, status=ResolutionStatus.MATCHED if exact else ResolutionStatus.FALLBACK,
-        factor_public_id=chosen.public_id, version_id=chosen.version_id,
+        factor_public_id=chosen.public_id, version_id=chosen.version_id, version_number=chosen.version_number,
+        dataset=chosen.dataset, co2e_total=chosen.co2e_total,
         region_used=region, year_used=chosen.year, unit_used=unit,
         fallback=fallback, reason=_explanation(key, region, chosen.year, unit, regions_tried),
     )

@@ -273,7 +273,7 @@ def test_a_batch_costs_the_same_queries_as_one_key(world):
     with CaptureQueriesContext(connection) as thousand:
         answers = resolve(batch)
 
-    assert len(thousand) == len(single) == 5
+    assert len(thousand) == len(single) == 4
     assert {a.status for a in answers} == {"matched", "fallback", "not_found", "invalid"}
     assert all(a.dataset for a in answers if a.found)
 
