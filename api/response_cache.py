@@ -9,9 +9,11 @@ worked out afresh (and its answer kept), as HTTP has a client ask for.
 
 Kept with the generation of the public data (factordb.generation) it was worked out in,
 which every committed write renews: after a publication, a release or an edit of reference
-data no cached answer of before is served. Authentication, quotas and content negotiation still run for every
-request (DRF's `initial`); only the work after them is saved. Only 200 JSON answers are
-kept: errors are cheap and the browsable API carries the visitor's session.
+data no cached answer of before is served. Authentication, quotas and content
+negotiation still run for every request (DRF's `initial`); only the work after them is
+saved. Counting the quotas and reading the answer share one round trip to Redis
+(api.throttles.check_quotas). Only 200 JSON answers are kept: errors are cheap and the
+browsable API carries the visitor's session.
 """
 
 import hashlib
@@ -24,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caching import stamp_last_modified
+from api.throttles import check_quotas
 from factordb.generation import GENERATION_KEY, data_generation
 
 
@@ -55,10 +58,9 @@ def _asks_afresh(request: Request) -> bool:
     return "no-cache" in (directive.strip() for directive in directives.split(","))
 
 
-def _lookup(key: str) -> tuple[str, dict | None]:
+def _current(found: dict, key: str) -> tuple[str, dict | None]:
     """The data generation now, and the answer kept under `key` if it was worked out in this
-    generation: one round trip to Redis for both."""
-    found = cache.get_many([GENERATION_KEY, key])
+    generation, from what the quota check read (both in its one round trip to Redis)."""
     generation = found.get(GENERATION_KEY) or data_generation()
     stored = found.get(key)
     return generation, stored if stored is not None and stored["generation"] == generation else None
@@ -77,19 +79,24 @@ class CachedReadMixin:
 
     cached_methods: tuple[str, ...] = ("GET",)
 
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
+    def check_throttles(self, request: Request) -> None:
+        # The last step of DRF's `initial`: the request is authenticated and its renderer chosen.
         self._answer_key = _answer_key(request, self.cached_methods)
         if self._answer_key is None:
-            return
+            return super().check_throttles(request)
         # The generation is read before the answer is worked out: if a write lands meanwhile,
         # the answer is kept under the old generation, which no later request will accept.
         if _asks_afresh(request):
-            self._generation, stored = data_generation(), None
+            check_quotas(self, request)
+            self._generation, self._stored = data_generation(), None
         else:
-            self._generation, stored = _lookup(self._answer_key)
-        if stored is not None:
-            raise _CachedAnswer(_restore(stored))
+            self._generation, self._stored = _current(
+                check_quotas(self, request, [GENERATION_KEY, self._answer_key]), self._answer_key)
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if getattr(self, "_stored", None) is not None:
+            raise _CachedAnswer(_restore(self._stored))
 
     def handle_exception(self, exc: Exception):
         if isinstance(exc, _CachedAnswer):

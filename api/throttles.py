@@ -22,30 +22,57 @@ def _namespaced(key: str | None) -> str | None:
     return None if key is None else f"{settings.THROTTLE_NAMESPACE}{key}"
 
 
-def count_request(key: str, timeout: int) -> int:
-    """This request's number in its window: atomic on Redis (factordb.cache), and under the
+def count_requests(counters: dict[str, int], read: list[str] = ()) -> tuple[list[int], dict]:
+    """This request's number in each window ({counter key: timeout}), and the cached values of
+    `read` that exist: in one round trip and atomic on Redis (factordb.cache), and under the
     local-memory cache's lock in a single process."""
-    if hasattr(cache, "count"):
-        return cache.count(key, timeout)
-    if cache.add(key, 1, timeout):
-        return 1
-    return cache.incr(key)
+    if hasattr(cache, "count_and_get_many"):
+        return cache.count_and_get_many(counters, list(read))
+    counts = [1 if cache.add(key, 1, timeout) else cache.incr(key) for key, timeout in counters.items()]
+    return counts, cache.get_many(list(read))
+
+
+def check_quotas(view, request, read: list[str] = ()) -> dict:
+    """DRF's check_throttles, counting every fixed-window quota of the view and reading the
+    cache keys `read` in one round trip: {key: value} of those found. Raises Throttled."""
+    throttles = view.get_throttles()
+    counted = {}
+    durations = [throttle.wait() for throttle in throttles
+                 if not isinstance(throttle, FixedWindowMixin) and not throttle.allow_request(request, view)]
+    for throttle in throttles:
+        if isinstance(throttle, FixedWindowMixin) and (window := throttle.open_window(request, view)):
+            counted[window] = throttle
+    timeouts = {window: throttle.duration + 1 for window, throttle in counted.items()}
+    counts, found = count_requests(timeouts, read)
+    durations += [throttle.wait() for throttle, count in zip(counted.values(), counts, strict=True)
+                  if count > throttle.num_requests]
+    if durations:
+        view.throttled(request, max(durations))
+    return found
 
 
 class FixedWindowMixin:
     """For SimpleRateThrottle subclasses: count in windows of the rate's duration."""
 
-    def allow_request(self, request, view) -> bool:
+    def open_window(self, request, view) -> str | None:
+        """The counter of this request's window, or None when this quota does not apply."""
         if self.rate is None:
-            return True
+            return None
         self.key = self.get_cache_key(request, view)
         if self.key is None:
-            return True
+            return None
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
         # The window's number in the key: a new window starts from zero, whatever expiry did.
-        return count_request(f"{self.key}:{window}", self.duration + 1) <= self.num_requests
+        return f"{self.key}:{window}"
+
+    def allow_request(self, request, view) -> bool:
+        window = self.open_window(request, view)
+        if window is None:
+            return True
+        (count,), _ = count_requests({window: self.duration + 1})
+        return count <= self.num_requests
 
     def wait(self) -> float:
         return max(1, math.ceil(self.window_ends - self.now))
@@ -67,11 +94,11 @@ class AnonymousThrottle(FixedWindowMixin, AnonRateThrottle):
 class ApiKeyThrottle(FixedWindowMixin, SimpleRateThrottle):
     scope = "api_key"
 
-    def allow_request(self, request, view):
+    def open_window(self, request, view) -> str | None:
         if isinstance(request.auth, ApiKey):
             self.rate = settings.API_KEY_RATES[request.auth.tier]
             self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        return super().open_window(request, view)
 
     def get_rate(self) -> str:
         return settings.API_KEY_RATES["standard"]

@@ -5,21 +5,29 @@ callbacks, for every cache operation: measured at about 0.5 ms of a 3 ms cached 
 answer, and each answer makes several (quota, data generation, the answer itself). A
 redis.Redis is safe to share between threads over its pool, so one per pool is kept.
 
-It also counts: `count(key, timeout)` increments a counter and sets its expiry in one
-command, a server-side script (atomic, so concurrent web processes never lose a count, and a
-counter is never left without its expiry). A MULTI/EXEC pipeline did the same in five
-replies to parse, on every API request: measured at 0.36 ms against 0.27 ms for the answer
-cache's whole MGET.
+It also counts: `count_and_get_many(counters, keys)` increments counters, sets their
+expiry and reads keys in one command, a server-side script: atomic, so concurrent web
+processes never lose a count and a counter is never left without its expiry. An API
+request counts its quota and reads the data generation and its kept answer: each round
+trip to Redis costs about 0.15-0.25 ms, as much as the rest of a cached answer. (A
+MULTI/EXEC pipeline for the count alone had five replies to parse: 0.36 ms.)
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
+# KEYS: the counters, then the keys to read; ARGV: how many counters, then their timeouts.
 # The expiry is set with the first count of a window only: later counts must not extend it.
-COUNT_SCRIPT = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return count
+COUNT_AND_GET_SCRIPT = """
+local counters = tonumber(ARGV[1])
+local counts = {}
+for i = 1, counters do
+  counts[i] = redis.call('INCR', KEYS[i])
+  if counts[i] == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i + 1]) end
+end
+local values = {}
+if #KEYS > counters then values = redis.call('MGET', unpack(KEYS, counters + 1)) end
+return {counts, values}
 """
 
 
@@ -27,7 +35,7 @@ class RedisCacheClient(DjangoRedisCacheClient):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._clients = {}
-        self._count_scripts = {}
+        self._scripts = {}
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -36,13 +44,15 @@ class RedisCacheClient(DjangoRedisCacheClient):
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
-    def count(self, key: str, timeout: int) -> int:
-        client = self.get_client(key, write=True)
-        script = self._count_scripts.get(id(client))
+    def count_and_get_many(self, counters: dict[str, int], keys: list[str]) -> tuple[list[int], dict]:
+        client = self.get_client(write=True)
+        script = self._scripts.get(id(client))
         if script is None:
             # Sent by its digest (EVALSHA); redis-py loads it again if the server lost it.
-            script = self._count_scripts[id(client)] = client.register_script(COUNT_SCRIPT)
-        return script(keys=[key], args=[timeout])
+            script = self._scripts[id(client)] = client.register_script(COUNT_AND_GET_SCRIPT)
+        counts, values = script(keys=[*counters, *keys], args=[len(counters), *counters.values()])
+        return counts, {key: self._serializer.loads(value) for key, value in zip(keys, values, strict=True)
+                        if value is not None}
 
 
 class RedisCache(DjangoRedisCache):
@@ -50,6 +60,16 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = RedisCacheClient
 
+    def count_and_get_many(self, counters: dict[str, int], keys: list[str], version=None,
+                           ) -> tuple[list[int], dict]:
+        """One more under each counter key (made, with its timeout in seconds, if missing), and
+        the values of `keys` that are found: the new counts in order, and {key: value}."""
+        made = {self.make_and_validate_key(key, version=version): key for key in keys}
+        counts, found = self._cache.count_and_get_many(
+            {self.make_and_validate_key(key, version=version): timeout for key, timeout in counters.items()},
+            list(made))
+        return counts, {made[key]: value for key, value in found.items()}
+
     def count(self, key: str, timeout: int, version=None) -> int:
         """One more under `key` (made, with `timeout`, if missing); the new count."""
-        return self._cache.count(self.make_and_validate_key(key, version=version), timeout)
+        return self.count_and_get_many({key: timeout}, [], version=version)[0][0]

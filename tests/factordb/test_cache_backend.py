@@ -62,3 +62,16 @@ def test_counting_goes_on_after_the_server_forgets_its_scripts():
 
     assert cache.count(key, 60) == 2
     cache.delete(key)
+
+
+def test_counting_and_reading_share_one_command():
+    cache.set("factordb-test:answer", {"content": b"{}"}, 30)
+    cache.delete("factordb-test:quota")
+
+    counts, found = cache.count_and_get_many({"factordb-test:quota": 60},
+                                             ["factordb-test:answer", "factordb-test:missing"])
+
+    assert counts == [1]
+    assert found == {"factordb-test:answer": {"content": b"{}"}}
+    assert cache.count_and_get_many({"factordb-test:quota": 60}, [])[0] == [2]
+    cache.delete_many(["factordb-test:answer", "factordb-test:quota"])
