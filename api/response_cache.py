@@ -54,7 +54,7 @@ def _answer_key(request: Request, methods: tuple[str, ...]) -> str | None:
 
 
 def _asks_afresh(request: Request) -> bool:
-    directives = request.headers.get("Cache-Control", "").lower()
+    directives = request.META.get("HTTP_CACHE_CONTROL", "").lower()
     return "no-cache" in (directive.strip() for directive in directives.split(","))
 
 
