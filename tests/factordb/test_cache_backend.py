@@ -75,3 +75,19 @@ def test_counting_and_reading_share_one_command():
     assert found == {"factordb-test:answer": {"content": b"{}"}}
     assert cache.count_and_get_many({"factordb-test:quota": 60}, [])[0] == [2]
     cache.delete_many(["factordb-test:answer", "factordb-test:quota"])
+
+
+def test_counting_goes_on_after_the_server_drops_the_connection():
+    key = "factordb-test:after-kill"
+    cache.delete(key)
+    cache.count(key, 60)
+    client = cache._cache.get_client()
+    pool = client.connection_pool
+    pooled = pool.get_connection()
+    pooled.send_command("CLIENT", "ID")
+    own_id = pooled.read_response()
+    pool.release(pooled)
+    client.client_kill_filter(_id=own_id)  # from another pooled connection: as if Redis restarted
+
+    assert cache.count(key, 60) == 2
+    cache.delete(key)
