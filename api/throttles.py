@@ -8,6 +8,7 @@ lost from the count, and the list (and its cost per request) grows with the quot
 """
 
 import math
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,7 +23,7 @@ def _namespaced(key: str | None) -> str | None:
     return None if key is None else f"{settings.THROTTLE_NAMESPACE}{key}"
 
 
-def count_requests(counters: dict[str, int], read: list[str] = ()) -> tuple[list[int], dict]:
+def count_requests(counters: dict[str, int], read: Sequence[str] = ()) -> tuple[list[int], dict]:
     """This request's number in each window ({counter key: timeout}), and the cached values of
     `read` that exist: in one round trip and atomic on Redis (factordb.cache), and under the
     local-memory cache's lock in a single process."""
@@ -32,7 +33,7 @@ def count_requests(counters: dict[str, int], read: list[str] = ()) -> tuple[list
     return counts, cache.get_many(list(read))
 
 
-def check_quotas(view, request, read: list[str] = ()) -> dict:
+def check_quotas(view, request, read: Sequence[str] = ()) -> dict:
     """DRF's check_throttles, counting every fixed-window quota of the view and reading the
     cache keys `read` in one round trip: {key: value} of those found. Raises Throttled."""
     throttles = view.get_throttles()

@@ -90,6 +90,3 @@ class RedisCache(DjangoRedisCache):
             list(made))
         return counts, {made[key]: value for key, value in found.items()}
 
-    def count(self, key: str, timeout: int, version=None) -> int:
-        """One more under `key` (made, with `timeout`, if missing); the new count."""
-        return self.count_and_get_many({key: timeout}, [], version=version)[0][0]
