@@ -4,6 +4,11 @@ may change what the public reads (a publication, a release, an edit of reference
 Read answers cached under it (api.response_cache) are never served after such a write,
 without anyone having to know which answers the write touched. The token lives in the
 cache, so every web and worker process shares it when the cache is Redis.
+
+Work in progress does not renew it: editing a draft, its gas amounts and sources, reviews,
+and workflow steps short of publication. Ministry staff do that all day, and each renewal
+makes every calculator's next answers be worked out again. The rule errs the other way:
+any other row of the factor database renews it.
 """
 
 import uuid
@@ -12,6 +17,9 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from factordb.constants import FROZEN_STATUSES
+from factordb.workflow import PUBLIC_ACTIONS
 
 GENERATION_KEY = "factordb:data-generation"
 
@@ -28,7 +36,23 @@ def data_changed() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _on_write(sender, **kwargs) -> None:
+def changes_public_data(instance) -> bool:
+    """Whether a write of this row can change what the public reads."""
+    from factordb.models import FactorVersion, GasAmount, ReviewAssignment, VersionSource, WorkflowEvent
+
+    if isinstance(instance, FactorVersion):
+        # A public version never goes back to a draft state, so its status now tells.
+        return instance.status in FROZEN_STATUSES
+    if isinstance(instance, WorkflowEvent):
+        return instance.action in PUBLIC_ACTIONS
+    # Parts of a published version refuse any change (VersionPartMixin): a write of one is
+    # work on a draft, which its publication will announce with the version's own save.
+    return not isinstance(instance, GasAmount | VersionSource | ReviewAssignment)
+
+
+def _on_write(sender, instance, **kwargs) -> None:
+    if not changes_public_data(instance):
+        return
     # Now, so reads later in the same transaction see a new generation; and again after
     # commit, because a reader in another process between the two saw the old rows and may
     # have kept them under the first new generation.
@@ -37,7 +61,10 @@ def _on_write(sender, **kwargs) -> None:
 
 
 def watch_public_data() -> None:
-    """Every model of the factor database, history tables included, starts a new generation."""
+    """Writes of the factor database's models may start a new generation; those of their
+    history tables are left to the model's own (nothing public reads history rows)."""
     for model in apps.get_app_config("factordb").get_models():
+        if hasattr(model, "instance_type"):  # a django-simple-history table
+            continue
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(_on_write, sender=model, dispatch_uid=f"generation-{model._meta.label}-{signal}")

@@ -1,9 +1,12 @@
 """Read answers come from the cache while the data stands still, and never after it moved."""
 
+from decimal import Decimal
+
 import pytest
 
 from accounts.services import api_key_issue, api_key_revoke
 from factordb.services import review
+from factordb.services.editing import factor_version_start_revision, factor_version_update_draft
 from tests.factories import ApprovedVersionFactory, PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +152,17 @@ def test_a_committed_publication_changes_the_answer_to_the_same_batch(api, appro
 
     answer = api.post(RESOLVE, _batch(published), format="json").json()["results"][0]
     assert answer["version"] == newer.version
+
+
+def test_a_cached_answer_outlives_a_draft_edit(api, editor, django_assert_num_queries):
+    published = PublishedVersionFactory(co2e_total=Decimal("0.5366"))
+    url = f"/api/v1/factors/{published.factor.public_id}/"
+    api.get(url)
+    draft = factor_version_start_revision(factor=published.factor, actor=editor)
+    factor_version_update_draft(version=draft, actor=editor, revision=draft.revision,
+                                changes={"co2e_total": Decimal("0.9999")})
+
+    with django_assert_num_queries(0):
+        answer = api.get(url)
+
+    assert answer.json()["version"]["co2e_total"] == "0.5366"
