@@ -190,7 +190,7 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-# Seconds a read answer stays in the cache; any write to the factor data renews the key
+# Seconds a read answer stays in the cache; any write the public can read renews the key
 # it is kept under (factordb.generation), so this bounds memory, not staleness.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=3600)
 # Quotas: anonymous clients by address, calculators' keys by tier.
