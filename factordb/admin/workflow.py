@@ -150,18 +150,20 @@ class WorkflowActionsMixin:
                           lambda data: outcome.append(definition.call(version, request.user, data)),
                           success=definition.done)
         opts = self.model._meta
+
+        def change_url(pk: int) -> str:
+            return reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[pk])
+
         if refused is not None:
             # The same answer as the workspace (400 / 403 / 409), on a page that keeps what was
             # typed and says why, rather than a redirect that hides the refusal's status.
             context = {
                 **self.admin_site.each_context(request), "opts": opts, "original": version,
                 "title": definition.label, "step": definition, "form": form,
-                "version_url": reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
-                                       args=[version.pk]),
+                "version_url": change_url(version.pk),
             }
             return TemplateResponse(request, "admin/factordb/factorversion/workflow_step.html", context,
                                     status=refused)
         target = outcome[0] if isinstance(outcome[0], FactorVersion) else version
         # A revision is a new version: take the editor to it.
-        return HttpResponseRedirect(reverse(
-            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[target.pk]))
+        return HttpResponseRedirect(change_url(target.pk))
