@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from accounts.roles import ForbiddenAction
-from accounts.services import api_key_issue, api_key_revoke
+from accounts.services import api_key_issue, api_key_may_revoke, api_key_revoke
 from factordb.admin.history import CHANGE_REASON_FIELD, AuditedAdminMixin
 
 from .models import ApiKey, User
@@ -120,8 +120,18 @@ class ApiKeyAdmin(AuditedAdminMixin):
                       name="accounts_apikey_revoke")
         return [revoke, *super().get_urls()]
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context=None) -> HttpResponse:
+        key = self.get_object(request, unquote(object_id))
+        may_revoke = key is not None and api_key_may_revoke(actor=request.user, key=key)
+        return super().change_view(request, object_id, form_url,
+                                   {"may_revoke": may_revoke, **(extra_context or {})})
+
     def revoke_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         key = get_object_or_404(ApiKey, pk=pk)
+        if not api_key_may_revoke(actor=request.user, key=key):
+            # The form itself is refused too: it would only lead to the service's refusal.
+            raise PermissionDenied(_("吊销 API 密钥需要相应权限。"))
         form = RevokeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
