@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -10,16 +11,54 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts import permissions
 from accounts.roles import ForbiddenAction
-from accounts.services import api_key_issue, api_key_revoke
+from accounts.services import api_key_issue, api_key_may_revoke, api_key_revoke
 from factordb.admin.history import CHANGE_REASON_FIELD, AuditedAdminMixin
 
 from .models import ApiKey, User
 
 
+def _denied(exc: ForbiddenAction) -> PermissionDenied:
+    return PermissionDenied(str(exc))
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    """Accounts, under the rules against escalation in accounts.permissions: the rights a
+    member may not set are shown read-only, and a request that sends them anyway is a 403."""
+
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        locked = permissions.user_fields_locked(actor=request.user, target=obj)
+        return readonly + sorted(locked.difference(readonly))
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = obj is None or permissions.may_change_user(actor=request.user, target=obj)
+        return allowed and super().has_change_permission(request, obj)
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url: str = "",
+                        extra_context=None) -> HttpResponse:
+        if request.method == "POST":
+            # The form drops a read-only field's value silently; a forged one is refused instead.
+            target = self.get_object(request, unquote(object_id)) if object_id else None
+            if target is not None or object_id is None:
+                try:
+                    permissions.require_user_change(actor=request.user, target=target, fields=request.POST)
+                except ForbiddenAction as exc:
+                    raise _denied(exc) from exc
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        target = self.get_object(request, unquote(id))
+        if target is not None:
+            try:
+                permissions.require_password_change(actor=request.user, target=target)
+            except ForbiddenAction as exc:
+                raise _denied(exc) from exc
+        return super().user_change_password(request, id, form_url)
 
 
 # The roles: what each may do is as much audit evidence as the data it is allowed to change.
@@ -28,7 +67,16 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(AuditedAdminMixin, DjangoGroupAdmin):
-    pass
+    """What a role may do is granted to all its members: only a superuser changes it."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return permissions.may_change_roles(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return permissions.may_change_roles(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return permissions.may_change_roles(request.user) and super().has_delete_permission(request, obj)
 
 
 class RevokeForm(forms.Form):
@@ -72,8 +120,18 @@ class ApiKeyAdmin(AuditedAdminMixin):
                       name="accounts_apikey_revoke")
         return [revoke, *super().get_urls()]
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context=None) -> HttpResponse:
+        key = self.get_object(request, unquote(object_id))
+        may_revoke = key is not None and api_key_may_revoke(actor=request.user, key=key)
+        return super().change_view(request, object_id, form_url,
+                                   {"may_revoke": may_revoke, **(extra_context or {})})
+
     def revoke_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         key = get_object_or_404(ApiKey, pk=pk)
+        if not api_key_may_revoke(actor=request.user, key=key):
+            # The form itself is refused too: it would only lead to the service's refusal.
+            raise PermissionDenied(_("吊销 API 密钥需要相应权限。"))
         form = RevokeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

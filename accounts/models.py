@@ -69,6 +69,8 @@ class ApiKey(models.Model):
         verbose_name = _("API 密钥")
         verbose_name_plural = _("API 密钥")
         ordering = ["-created_at"]
+        # Revoking cuts a calculator off: its own right, apart from issuing (add_apikey).
+        permissions = [("revoke_apikey", _("可以吊销 API 密钥"))]
 
     def __str__(self) -> str:
         return f"{self.prefix}… {self.name}"

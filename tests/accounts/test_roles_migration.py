@@ -23,14 +23,17 @@ GRANTED = {
     Role.REVIEWER: ["view_factor", "view_factorversion", "view_source", "view_release"],
     Role.APPROVER: ["view_factorversion", "add_release", "change_release"],
     Role.ADMIN: ["change_gwpset", "add_category", "change_factor", "add_user", "change_user",
-                 "view_group"],
+                 "view_group", "add_apikey", "view_apikey", "revoke_apikey"],
 }
 WITHHELD = {
     Role.EDITOR: ["add_release", "change_gwpset", "change_category", "change_user",
-                  "delete_factorversion"],
-    Role.REVIEWER: ["change_factor", "add_factorversion", "change_factorversion", "change_gasamount"],
-    Role.APPROVER: ["change_factorversion", "add_factorversion", "change_factor", "change_user"],
-    Role.ADMIN: ["delete_factorversion", "delete_release", "delete_user"],
+                  "delete_factorversion", "add_apikey", "revoke_apikey"],
+    Role.REVIEWER: ["change_factor", "add_factorversion", "change_factorversion", "change_gasamount",
+                    "add_apikey", "revoke_apikey"],
+    Role.APPROVER: ["change_factorversion", "add_factorversion", "change_factor", "change_user",
+                    "add_apikey", "revoke_apikey"],
+    Role.ADMIN: ["delete_factorversion", "delete_release", "delete_user", "change_group",
+                 "delete_apikey"],
 }
 
 

@@ -1,0 +1,218 @@
+"""Who may take which write action, in one table, tried against every role through real requests.
+
+MATRIX maps every action a request can name — each page of the admin, the reviewers'
+workspace and the approvers' dashboard, each step or changelist action such a page
+dispatches on, and each writing method of the API — to the roles allowed to take it, or to
+READS for a page that writes nothing. The actions are read from the real URL patterns, the
+admin's registry and the step registries (tests/permission_matrix.py), so a new action
+without a row here fails `test_every_action_has_a_row`: say who may take it.
+
+Each write row is then tried for every role: an allowed role's request succeeds and writes;
+any other role's is refused (403, or sent to sign in) and the database stays as it was.
+A user may hold two roles (editor+reviewer, editor+approver): each has a column of its own.
+"""
+
+import pytest
+from django.test import Client
+
+from tests.factories import StaffUserFactory
+from tests.permission_matrix import (
+    ADMIN,
+    ANONYMOUS,
+    APPROVER,
+    BUILDERS,
+    EDITOR,
+    EDITOR_APPROVER,
+    EDITOR_REVIEWER,
+    OUTSIDER,
+    REVIEWER,
+    ROLES,
+    SUPERUSER,
+    Scene,
+    actions,
+    database_snapshot,
+    form_errors,
+    make_actor,
+    read_only_url,
+)
+
+READS = "reads"  # a page that writes nothing: posting to it must change nothing
+NOBODY: frozenset[str] = frozenset()
+
+SUPERUSERS = frozenset({SUPERUSER})
+PLATFORM_ADMINS = frozenset({ADMIN, SUPERUSER})
+# Django permissions to add and change factors, versions and sources (accounts 0002).
+CONTENT_STAFF = frozenset({EDITOR, EDITOR_REVIEWER, EDITOR_APPROVER, ADMIN, SUPERUSER})
+STAFF = CONTENT_STAFF | {APPROVER}
+# Workflow roles, as the services check them (a superuser holds none: independence of review).
+EDITORS = frozenset({EDITOR, EDITOR_REVIEWER, EDITOR_APPROVER})
+REVIEWERS = frozenset({REVIEWER, EDITOR_REVIEWER})
+APPROVERS = frozenset({APPROVER, EDITOR_APPROVER})
+# The admin is for staff: an expert reviewer decides in the workspace, a staff reviewer in either.
+STAFF_REVIEWERS = frozenset({EDITOR_REVIEWER})
+
+
+def model_rows(label: str, *, add: frozenset, change: frozenset, delete: frozenset) -> dict:
+    """A registered model's admin pages: its writes as given, its other pages reads."""
+    prefix = f"admin:{label}"
+    rows = {f"{prefix}_add": add, f"{prefix}_change": change, f"{prefix}_delete": delete}
+    if delete:  # Django offers "delete selected" only where someone may delete
+        rows[f"{prefix}_changelist:delete_selected"] = delete
+    for page in ("changelist", "history", "history_compare", "simple_history"):
+        rows[f"{prefix}_{page}"] = READS
+    return rows
+
+
+MATRIX: dict[str, frozenset[str] | str] = {
+    # --- The admin: reference data is the platform admins' ----------------------------------
+    **model_rows("factordb_category", add=PLATFORM_ADMINS, change=PLATFORM_ADMINS, delete=SUPERUSERS),
+    **model_rows("factordb_region", add=PLATFORM_ADMINS, change=PLATFORM_ADMINS, delete=SUPERUSERS),
+    **model_rows("factordb_unit", add=PLATFORM_ADMINS, change=PLATFORM_ADMINS, delete=SUPERUSERS),
+    **model_rows("factordb_gas", add=PLATFORM_ADMINS, change=PLATFORM_ADMINS, delete=SUPERUSERS),
+    **model_rows("factordb_dataset", add=PLATFORM_ADMINS, change=PLATFORM_ADMINS, delete=SUPERUSERS),
+    **model_rows("factordb_gwpset", add=PLATFORM_ADMINS, change=PLATFORM_ADMINS, delete=SUPERUSERS),
+    # --- Factors, drafts and sources: editors write them ----------------------------------
+    **model_rows("factordb_source", add=CONTENT_STAFF, change=CONTENT_STAFF, delete=SUPERUSERS),
+    **model_rows("factordb_factor", add=CONTENT_STAFF, change=CONTENT_STAFF, delete=SUPERUSERS),
+    **model_rows("factordb_factorversion", add=CONTENT_STAFF, change=CONTENT_STAFF, delete=SUPERUSERS),
+    "admin:factordb_factorversion_workflow": READS,  # a step must be named: the rows below
+    "admin:factordb_factorversion_workflow:submit": EDITORS,
+    "admin:factordb_factorversion_workflow:revise": EDITORS,
+    "admin:factordb_factorversion_workflow:start_revision": EDITORS,
+    "admin:factordb_factorversion_workflow:assign": APPROVERS,
+    "admin:factordb_factorversion_workflow:approve": STAFF_REVIEWERS,
+    "admin:factordb_factorversion_workflow:request_changes": STAFF_REVIEWERS,
+    "admin:factordb_factorversion_workflow:reject": STAFF_REVIEWERS,
+    "admin:factordb_factorversion_workflow:declare_conflict": STAFF_REVIEWERS,
+    "admin:factordb_factorversion_workflow:publish": APPROVERS,
+    "admin:factordb_factorversion_workflow:schedule": APPROVERS,
+    "admin:factordb_factorversion_workflow:withdraw": APPROVERS,
+    # --- Releases: cut by an approver, sealed for ever -------------------------------------
+    **model_rows("factordb_release", add=NOBODY, change=NOBODY, delete=NOBODY),
+    "admin:factordb_release_cut": APPROVERS,
+    # --- Accounts, roles and keys (accounts/permissions.py, ADR 0007) ----------------------
+    **model_rows("accounts_user", add=PLATFORM_ADMINS, change=PLATFORM_ADMINS, delete=SUPERUSERS),
+    "admin:auth_user_password_change": PLATFORM_ADMINS,  # of an account that holds no rights
+    **model_rows("auth_group", add=SUPERUSERS, change=SUPERUSERS, delete=SUPERUSERS),
+    **model_rows("accounts_apikey", add=PLATFORM_ADMINS, change=NOBODY, delete=NOBODY),
+    "admin:accounts_apikey_revoke": PLATFORM_ADMINS,
+    # --- The admin's own pages ---------------------------------------------------------------
+    "admin:password_change": STAFF,  # one's own password
+    "admin:password_change_done": READS,
+    "admin:index": READS,
+    "admin:app_list": READS,
+    "admin:login": READS,
+    "admin:logout": READS,
+    "admin:autocomplete": READS,
+    "admin:jsi18n": READS,
+    "admin:view_on_site": READS,
+    # --- The reviewers' workspace ------------------------------------------------------------
+    "review:assignments": READS,
+    "review:assignment": READS,  # a decision must be named: the rows below
+    "review:assignment:approve": REVIEWERS,
+    "review:assignment:request_changes": REVIEWERS,
+    "review:assignment:reject": REVIEWERS,
+    "review:assignment:declare_conflict": REVIEWERS,
+    # --- The approvers' dashboard ------------------------------------------------------------
+    "review:dashboard": READS,
+    "review:assign": APPROVERS,
+    "review:publish": APPROVERS,
+    "review:schedule": APPROVERS,
+    "review:withdraw": APPROVERS,
+    # --- Public pages and signing in -----------------------------------------------------
+    "home": READS,
+    "set_language": READS,
+    "login": READS,
+    "logout": READS,
+    # --- The API: its only POSTs are reads; it has no write ----------------------------------
+    "POST api:resolve": READS,
+    "POST api:calculate": READS,
+}
+
+WRITES = sorted(action for action, allowed in MATRIX.items() if allowed != READS)
+PAGES_THAT_READ = sorted(action for action, allowed in MATRIX.items() if allowed == READS)
+
+
+def test_every_action_has_a_row():
+    missing = sorted(actions() - set(MATRIX))
+    assert missing == [], "say in MATRIX who may take these actions"
+
+
+def test_every_row_names_an_action():
+    assert sorted(set(MATRIX) - actions()) == []
+
+
+def test_every_write_has_a_request_to_try_it_with():
+    assert [action for action in WRITES if action not in BUILDERS] == []
+
+
+def test_the_table_covers_every_role():
+    # Guards the tests below: a role missing from ROLES would be tried nowhere.
+    assert set(ROLES) == {ANONYMOUS, OUTSIDER, EDITOR, REVIEWER, APPROVER, ADMIN, SUPERUSER,
+                          EDITOR_REVIEWER, EDITOR_APPROVER}
+
+
+def refused(response, action: str) -> bool:
+    signing_in = response.status_code == 302 and "/login/" in response["Location"]
+    return response.status_code == 403 or signing_in or not_offered(response, action)
+
+
+def not_offered(response, action: str) -> bool:
+    # A changelist answers an action it does not offer this user by showing the list again.
+    _, _, name = action.partition("_changelist:")
+    context = getattr(response, "context", None) or {}
+    if not name or response.status_code != 200 or "action_form" not in context:
+        return False
+    offered = context["action_form"].fields["action"].choices if context["action_form"] else []
+    return name not in dict(offered)
+
+
+def done(response, action: str) -> bool:
+    return response.status_code in (200, 302) and not refused(response, action)
+
+
+def scene_for(client: Client, role: str) -> Scene:
+    setup = Client()
+    setup.force_login(StaffUserFactory(username="matrix-setup"))
+    actor = make_actor(role)
+    if actor is not None:
+        client.force_login(actor)
+    return Scene(client=client, actor=actor, setup=setup)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", WRITES)
+def test_a_role_takes_exactly_the_writes_its_row_allows(client, action, role):
+    call = BUILDERS[action](scene_for(client, role))
+    before = database_snapshot()
+
+    response = call.send(client)
+
+    if role in MATRIX[action]:
+        assert done(response, action), (response.status_code, response.get("Location"))
+        assert database_snapshot() != before, form_errors(response)
+    else:
+        assert refused(response, action), (response.status_code, response.get("Location"))
+        assert database_snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [ANONYMOUS, SUPERUSER])
+@pytest.mark.parametrize("action", PAGES_THAT_READ)
+def test_a_page_that_reads_changes_nothing_when_posted_to(client, action, role):
+    scene = scene_for(client, role)
+    call = BUILDERS[action](scene) if action in BUILDERS else None
+    url = call.url if call else read_only_url(action)
+    before = database_snapshot()
+
+    response = call.send(client) if call else client.post(url, {})
+
+    assert response.status_code < 500
+    assert response.status_code not in (401, 403) or not action.startswith("POST api:")
+    assert database_snapshot() == before
+
+
+def test_a_new_page_without_a_row_is_caught(settings):
+    settings.ROOT_URLCONF = "tests.urls_with_a_new_action"
+    assert sorted(actions() - set(MATRIX)) == ["clear_conflict"]
