@@ -58,8 +58,8 @@ fix: install-dev  ## let ruff fix what it can (import order and the like)
 	$(BIN)/ruff check --fix .
 
 messages: install  ## update the English catalogue from the Chinese msgids and compile it
-	$(MANAGE) makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'var/*'
-	$(MANAGE) compilemessages --ignore '.venv'
+	DEBUG=1 $(MANAGE) makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'var/*'
+	DEBUG=1 $(MANAGE) compilemessages --ignore '.venv'
 
 browser:  ## install Debian's Chromium for the browser tests (needs root)
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
