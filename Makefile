@@ -1,4 +1,6 @@
 # Everyday commands. `make run` and `make test` need nothing but Python 3.11.
+# DEBUG is off unless set (production is the safe default); the development targets below
+# turn it on in their own command lines.
 # Installs are remembered by stamp files in .venv, redone only when pyproject.toml changes.
 
 PYTHON   ?= python3.11
@@ -9,7 +11,7 @@ RUN_ADDR ?= 127.0.0.1:8000
 PIP      := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run serve test lint fix messages browser bench-tools bench-api bench clean
+.PHONY: help install install-dev run serve test lint fix messages browser browser-if-possible bench-tools bench-api bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,20 +35,21 @@ install: $(VENV)/.installed  ## create .venv and install the project
 install-dev: $(VENV)/.installed-dev  ## install the project with the test and lint tools
 
 run: install var  ## migrate, load the seed data, create a demo admin, serve on 127.0.0.1:8000
-	$(MANAGE) migrate --noinput
-	$(MANAGE) loadseed
-	$(MANAGE) collectstatic --noinput --verbosity 0
-	SITE_URL="$${SITE_URL:-http://$(RUN_ADDR)}" $(MANAGE) ensure_demo_admin
-	$(MANAGE) runserver $(RUN_ADDR)
+	DEBUG=1 $(MANAGE) migrate --noinput
+	DEBUG=1 $(MANAGE) loadseed
+	DEBUG=1 $(MANAGE) collectstatic --noinput --verbosity 0
+	DEBUG=1 SITE_URL="$${SITE_URL:-http://$(RUN_ADDR)}" $(MANAGE) ensure_demo_admin
+	DEBUG=1 $(MANAGE) runserver $(RUN_ADDR)
 
 serve: install var  ## serve without migrating or seeding (after a first `make run`)
-	$(MANAGE) runserver $(RUN_ADDR)
+	DEBUG=1 $(MANAGE) runserver $(RUN_ADDR)
 
 # pytest's exit status passes through make, so "no tests collected" (5) fails too.
 # ENV_FILE= : a developer's .env (DEBUG=0, an SSL redirect…) must not change what the tests
-# see; the environment alone decides, as in CI.
-test: install-dev var  ## run the test suite (SQLite and eager Celery unless DATABASE_URL/REDIS_URL say otherwise)
-	ENV_FILE= $(BIN)/pytest $(PYTEST_ARGS)
+# see; the environment alone decides, as in CI. DEBUG=1: the development settings (their
+# embedded SECRET_KEY, hosts and database); Django's test runner still runs with DEBUG off.
+test: install-dev var browser-if-possible  ## run the test suite (SQLite and eager Celery unless DATABASE_URL/REDIS_URL say otherwise)
+	ENV_FILE= DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev  ## ruff check
 	$(BIN)/ruff check .
@@ -55,11 +58,18 @@ fix: install-dev  ## let ruff fix what it can (import order and the like)
 	$(BIN)/ruff check --fix .
 
 messages: install  ## update the English catalogue from the Chinese msgids and compile it
-	$(MANAGE) makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'var/*'
-	$(MANAGE) compilemessages --ignore '.venv'
+	DEBUG=1 $(MANAGE) makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'var/*'
+	DEBUG=1 $(MANAGE) compilemessages --ignore '.venv'
 
 browser:  ## install Debian's Chromium for the browser tests (needs root)
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
+
+# `make test` installs Chromium where it can (root with apt); elsewhere, or when apt fails,
+# the browser tests skip with a line saying how to run them. CI runs `make browser` itself.
+browser-if-possible:
+	@command -v chromium >/dev/null \
+	    || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && $(MAKE) --no-print-directory browser; } \
+	    || echo "Chromium is not installed here: tests/browser will skip (\`make browser\` as root installs it)"
 
 bench-tools:  ## install wrk, the load generator of the benchmarks (Debian's package; needs root)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk; }

@@ -1,7 +1,8 @@
 """One settings module for every environment, driven by environment variables.
 
-Embedded default (nothing set): SQLite under var/, Celery tasks run eagerly, DEBUG on.
-Production: DEBUG=0 plus SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
+Production is the default (DEBUG off) and needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and
+REDIS_URL. Development (DEBUG=1, as `make run` and `make test` set it): SQLite under var/,
+Celery tasks run eagerly, a development key, local host names.
 The README lists every variable; https://django-environ.readthedocs.io/ for the URL forms.
 """
 
@@ -23,17 +24,33 @@ if ENV_FILE and Path(ENV_FILE).is_file():
 
 # --- Core ----------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#debug
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless set: a forgotten variable must give a hardened site, never a debug one.
+# `make run` and `make test` set DEBUG=1 in their own command lines.
+DEBUG = env.bool("DEBUG", default=False)
+
+# What production cannot run without. Development has an embedded value for each (below);
+# with DEBUG off none falls back to it, and start-up stops naming every one that is missing.
+# DATABASE_URL and REDIS_URL are among them: the embedded SQLite file has none of the
+# PostgreSQL guards (docs/adr/0006), and without Redis the cache, the quotas and Celery
+# would each live in one process.
+REQUIRED_IN_PRODUCTION = {
+    "SECRET_KEY": "50+ random characters: python -c 'import secrets; print(secrets.token_urlsafe(50))'",
+    "ALLOWED_HOSTS": "the host names the site answers to, e.g. factors.example.gov.cn",
+    "DATABASE_URL": "the PostgreSQL database, e.g. postgres://user:password@host:5432/factordb",
+    "REDIS_URL": "Redis for the cache, the quotas and Celery, e.g. redis://host:6379/0",
+}
+if not DEBUG:
+    _missing = [name for name in REQUIRED_IN_PRODUCTION if not env.str(name, default="").strip()]
+    if _missing:
+        raise ImproperlyConfigured(
+            "DEBUG is off (production) and these environment variables are not set: "
+            + "; ".join(f"{name} ({REQUIRED_IN_PRODUCTION[name]})" for name in _missing)
+            + ". Set them, or set DEBUG=1 for development."
+        )
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
-# A development key is only acceptable while DEBUG is on; production must say its own.
-_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured(
-        "SECRET_KEY is not set. With DEBUG off the environment variable SECRET_KEY "
-        "must hold a long random value (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
-    )
+# The development key is reached only with DEBUG on (checked above).
+SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -94,6 +111,7 @@ TEMPLATES = [
 
 # --- Database ------------------------------------------------------------------------
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url
+# The embedded SQLite file is development's only (REQUIRED_IN_PRODUCTION).
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
@@ -140,6 +158,7 @@ STORAGES = {
 }
 
 # --- Redis: cache and Celery ---------------------------------------------------------
+# Empty only in development (REQUIRED_IN_PRODUCTION): a per-process cache and eager tasks.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "factordb.cache.RedisCache",

@@ -1,4 +1,4 @@
-"""The review road of a FactorVersion as one explicit transition table (DESIGN §2).
+"""The review road of a FactorVersion as one explicit transition table (docs/design.md §2).
 
 Every status change in the code base goes through `transition()`: it checks the table,
 writes the append-only workflow event and the history reason. Nothing else assigns

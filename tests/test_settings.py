@@ -8,6 +8,7 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 MANAGE = str(settings.BASE_DIR / "manage.py")
@@ -21,24 +22,31 @@ PRINT_SETTINGS = (
 )
 
 
+# What production cannot run without: with DEBUG off none of them has a default.
+REQUIRED_IN_PRODUCTION = ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"]
+
+
+def bare_env(**variables: str) -> dict[str, str]:
+    """Nothing set but what Python and Django need to start: no DEBUG, no .env."""
+    return {"PATH": os.environ["PATH"], "ENV_FILE": "", "DJANGO_SETTINGS_MODULE": "factordb.settings",
+            **variables}
+
+
 def clean_env(tmp_path, **variables: str) -> dict[str, str]:
-    return {
-        "PATH": os.environ["PATH"],
-        "ENV_FILE": "",
-        "DJANGO_SETTINGS_MODULE": "factordb.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        **variables,
-    }
+    """Development mode, as `make run` and `make test` start it, on a database of its own."""
+    return bare_env(**{"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **variables})
 
 
 def production_env(tmp_path, **variables: str) -> dict[str, str]:
-    return clean_env(
-        tmp_path,
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50)[:50],
-        ALLOWED_HOSTS="factors.example.gov.cn",
+    return bare_env(**{
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50)[:50],
+        "ALLOWED_HOSTS": "factors.example.gov.cn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        # Never connected to: `check` builds the cache and broker settings only.
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
         **variables,
-    )
+    })
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -65,17 +73,43 @@ def test_it_passes_the_deploy_checklist_in_production_mode(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path):
+@pytest.mark.parametrize("name", REQUIRED_IN_PRODUCTION)
+def test_it_refuses_to_start_in_production_without_a_required_setting(tmp_path, name):
     env = production_env(tmp_path)
-    del env["SECRET_KEY"]
+    del env[name]
 
     result = run([MANAGE, "check"], env)
 
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr
+    assert [other for other in REQUIRED_IN_PRODUCTION if other != name and other in result.stderr] == []
 
 
-def test_it_needs_no_server_by_default(tmp_path):
+@pytest.mark.parametrize("name", REQUIRED_IN_PRODUCTION)
+def test_an_empty_required_setting_counts_as_missing(tmp_path, name):
+    result = run([MANAGE, "check"], production_env(tmp_path, **{name: " "}))
+
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_debug_is_off_unless_set(tmp_path):
+    env = production_env(tmp_path)
+    del env["DEBUG"]
+
+    assert settings_seen_with(env)["DEBUG"] is False
+
+
+def test_with_nothing_set_it_starts_in_production_and_names_everything_missing():
+    result = run([MANAGE, "check"], bare_env())
+
+    assert result.returncode != 0
+    assert [name for name in REQUIRED_IN_PRODUCTION if name not in result.stderr] == []
+    assert "DEBUG=1" in result.stderr  # and says how to start in development instead
+
+
+def test_development_mode_needs_no_server(tmp_path):
     seen = settings_seen_with(clean_env(tmp_path))
 
     assert seen["DEBUG"] is True
@@ -94,8 +128,11 @@ def test_redis_url_turns_on_the_shared_cache_and_a_real_broker(tmp_path):
 
 def test_it_reads_a_dotenv_file_without_overriding_the_environment(tmp_path):
     dotenv = tmp_path / ".env"
-    dotenv.write_text("DEBUG=0\nSECRET_KEY=from-the-file-" + "x" * 40 + "\nALLOWED_HOSTS=from-file.example\n")
-    env = clean_env(tmp_path, ENV_FILE=str(dotenv), ALLOWED_HOSTS="from-env.example")
+    dotenv.write_text(
+        "DEBUG=0\nSECRET_KEY=from-the-file-" + "x" * 40 + "\nALLOWED_HOSTS=from-file.example\n"
+        f"DATABASE_URL=sqlite:///{tmp_path / 'db.sqlite3'}\nREDIS_URL=redis://127.0.0.1:6379/15\n"
+    )
+    env = bare_env(ENV_FILE=str(dotenv), ALLOWED_HOSTS="from-env.example")
 
     seen = settings_seen_with(env)
 

@@ -3,7 +3,7 @@
 The models already refuse (save/delete and their querysets' bulk update/delete), but a
 raw SQL statement, a psql session or another program writing the same database goes
 around the ORM. On PostgreSQL, the production database, row triggers refuse:
-- any UPDATE or DELETE of a workflow event (the append-only log of DESIGN §2);
+- any UPDATE or DELETE of a workflow event (the append-only log of docs/design.md §2);
 - any UPDATE or DELETE of a sealed release, and any entry added to, changed in or
   removed from one (a citation of `2025.1` must reproduce forever).
 TRUNCATE is left to the database owner (tests flush tables with it); SQLite, the

@@ -320,7 +320,7 @@ def _matched(key: ResolveKey, chosen: _Candidate, regions_tried: list[str], refe
 
 
 def _explanation(key: ResolveKey, region: str, year: int, unit: str, regions_tried: list[str]) -> str:
-    """One sentence on which chain step answered and why (DESIGN §8)."""
+    """One sentence on which chain step answered and why (docs/design.md §8)."""
     parts = []
     if len(regions_tried) > 1:
         parts.append(f"no factor for {', '.join(regions_tried[:-1])}; "

@@ -1,4 +1,4 @@
-"""The review road, one service per step (DESIGN §2).
+"""The review road, one service per step (docs/design.md §2).
 
 Each step is atomic, locks the version row, checks the actor's role and the version's
 state (through the transition table in factordb.workflow), records the event and queues
