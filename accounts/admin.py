@@ -39,6 +39,11 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         allowed = obj is None or permissions.may_change_user(actor=request.user, target=obj)
         return allowed and super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # An account stands in the history of what it did, which nothing may rewrite (ADR 0007):
+        # it is deactivated, never deleted.
+        return False
+
     def changeform_view(self, request: HttpRequest, object_id=None, form_url: str = "",
                         extra_context=None) -> HttpResponse:
         if request.method == "POST":

@@ -91,7 +91,7 @@ MATRIX: dict[str, frozenset[str] | str] = {
     **model_rows("factordb_release", add=NOBODY, change=NOBODY, delete=NOBODY),
     "admin:factordb_release_cut": APPROVERS,
     # --- Accounts, roles and keys (accounts/permissions.py, ADR 0007) ----------------------
-    **model_rows("accounts_user", add=PLATFORM_ADMINS, change=PLATFORM_ADMINS, delete=SUPERUSERS),
+    **model_rows("accounts_user", add=PLATFORM_ADMINS, change=PLATFORM_ADMINS, delete=NOBODY),
     "admin:auth_user_password_change": PLATFORM_ADMINS,  # of an account that holds no rights
     **model_rows("auth_group", add=SUPERUSERS, change=SUPERUSERS, delete=SUPERUSERS),
     **model_rows("accounts_apikey", add=PLATFORM_ADMINS, change=NOBODY, delete=NOBODY),

@@ -7,6 +7,7 @@ field shown read-only); each refusal leaves every account, role and grant as it 
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -286,3 +287,21 @@ def test_a_superuser_changes_a_roles_permissions(root_client):
 
     assert response.status_code == 302
     assert list(role.permissions.values_list("codename", flat=True)) == ["change_group"]
+
+
+def test_an_account_is_deactivated_never_deleted(client, superuser):
+    """Its name stands in the history of what it did, which nothing may rewrite (ADR 0007):
+    deleting it would blank that record, so not even a superuser deletes an account."""
+    author = UserFactory(username="former-editor", is_staff=True)
+    client.force_login(superuser)
+    before = accounts_snapshot()
+
+    page = client.get(admin_url(author, "delete"))
+    posted = client.post(admin_url(author, "delete"), {"post": "yes", CHANGE_REASON_FIELD: "离职"})
+    bulk = client.post(reverse("admin:accounts_user_changelist"),
+                       {"action": "delete_selected", "_selected_action": [author.pk], "post": "yes"})
+
+    assert (page.status_code, posted.status_code) == (403, 403)
+    assert bulk.status_code == 200  # the list again: "delete selected" is not offered
+    assert accounts_snapshot() == before
+    assert User.objects.filter(pk=author.pk).exists()
