@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 
 from accounts.services import api_key_issue, api_key_revoke
 from factordb.services import review
@@ -166,3 +167,38 @@ def test_a_cached_answer_outlives_a_draft_edit(api, editor, django_assert_num_qu
         answer = api.get(url)
 
     assert answer.json()["version"]["co2e_total"] == "0.5366"
+
+
+def _process_with_its_own_memory(name: str):
+    """Settings as in a web process without Redis: Django's local-memory cache, which is each
+    process's own (another LOCATION is another memory, as another process would have)."""
+    return override_settings(CACHES={"default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}})
+
+
+def test_without_a_shared_cache_no_process_serves_its_answers_after_a_publication_elsewhere(
+        api, published, approver, editor):
+    url = f"/api/v1/factors/{published.factor.public_id}/"
+    with _process_with_its_own_memory("process-a"):
+        assert api.get(url).json()["version"]["version"] == published.version
+    newer = ApprovedVersionFactory(factor=published.factor, version=published.version + 1, author=editor)
+
+    with _process_with_its_own_memory("process-b"):
+        review.factor_version_publish(version=newer, actor=approver)
+
+    with _process_with_its_own_memory("process-a"):
+        assert api.get(url).json()["version"]["version"] == newer.version
+
+
+def test_without_a_shared_cache_a_rename_elsewhere_is_served_at_once(api, published):
+    with _process_with_its_own_memory("process-a"):
+        api.get("/api/v1/units/")
+
+    with _process_with_its_own_memory("process-b"):
+        unit = published.factor.unit
+        unit.name_en = "renamed unit"
+        unit._change_reason = "test"
+        unit.save()
+
+    with _process_with_its_own_memory("process-a"):
+        assert "renamed unit" in [row["name_en"] for row in api.get("/api/v1/units/").json()]
