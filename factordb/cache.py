@@ -7,7 +7,9 @@ much as the rest of a cached answer (bench/RESULTS.md).
 
 Only public APIs: Django's cache API for everything Django's backend does, and for the
 script a redis-py client of its own, of the server Django writes to, running it through
-`register_script` (which loads the script again if the server has forgotten it).
+`register_script` (which loads the script again if the server has forgotten it). That
+client reads everything from the URL (database number, password): OPTIONS in CACHES go to
+Django's own connection pool only, and our settings set none.
 """
 
 import re
