@@ -1,10 +1,11 @@
 """Read answers kept in the cache (Redis in production), so the same question about the
 same data is worked out once, not on every request.
 
-A GET answer is kept under its URL. A view whose POST is a question too (resolve/,
-calculate/: the answer depends only on the body and the public data) lists "POST" in
-`cached_methods`, and its answers are kept under the URL and the body: calculators send
-the same bill of materials again and again. A request with `Cache-Control: no-cache` is
+A GET answer is kept under its URL, and serves HEAD too (the same answer, whose body the
+server drops). A view whose POST is a question too (resolve/, calculate/: the answer
+depends only on the body and the public data) lists "POST" in `cached_methods`, and its
+answers are kept under the URL and the body: calculators send the same bill of materials
+again and again. A request with `Cache-Control: no-cache` is
 worked out afresh (and its answer kept), as HTTP has a client ask for.
 
 Kept with the generation of the public data (factordb.generation) it was worked out in,
@@ -14,18 +15,23 @@ negotiation still run for every request (DRF's `initial`); only the work after t
 saved. Counting the quotas and reading the answer share one round trip to Redis
 (api.throttles.check_quotas). Only 200 JSON answers are kept: errors are cheap and the
 browsable API carries the visitor's session.
+
+Answers are kept only in a cache that every process shares (Redis). Django's local-memory
+cache, used without REDIS_URL, is each process's own: a publication in one process could
+not renew the generation another process keeps its answers under
+(docs/adr/0009-etag-only-validator-and-answers-kept-only-in-a-shared-cache.md).
 """
 
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse, RawPostDataException
 from django.utils.translation import get_language
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.caching import stamp_last_modified
 from api.throttles import check_quotas
 from factordb.generation import GENERATION_KEY, data_generation
 
@@ -37,12 +43,19 @@ class _CachedAnswer(Exception):
         self.response = response
 
 
+def _cache_is_shared() -> bool:
+    """Whether every web process reads and writes the same cache."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
 def _answer_key(request: Request, methods: tuple[str, ...]) -> str | None:
-    if request.method not in methods or getattr(request.accepted_renderer, "format", None) != "json":
+    method = "GET" if request.method == "HEAD" else request.method
+    if (method not in methods or getattr(request.accepted_renderer, "format", None) != "json"
+            or not _cache_is_shared()):
         return None
     # Hashed: a URL (and a body) can be longer than a cache key may portably be.
     question = hashlib.sha256(request.get_full_path().encode())
-    if request.method != "GET":
+    if method != "GET":
         try:
             body = request._request.body
         except RawPostDataException:  # already read as a stream (a form upload): not kept
@@ -50,7 +63,7 @@ def _answer_key(request: Request, methods: tuple[str, ...]) -> str | None:
         # The type too: the same bytes as JSON and as a form are different questions.
         question.update(f"\n{request.content_type}\n".encode())
         question.update(body)
-    return f"api:answer:{get_language()}:{request.method}:{question.hexdigest()}"
+    return f"api:answer:{get_language()}:{method}:{question.hexdigest()}"
 
 
 def _asks_afresh(request: Request) -> bool:
@@ -108,8 +121,6 @@ class CachedReadMixin:
         key = getattr(self, "_answer_key", None)
         if key and isinstance(response, Response) and response.status_code == 200:
             response.render()
-            if request.method == "GET":  # a validator of GET answers (api.caching)
-                stamp_last_modified(response)
             # Vary is set again by the middleware on every answer, cached or not.
             headers = [(name, value) for name, value in response.items() if name != "Vary"]
             cache.set(key, {"generation": self._generation, "content": response.content, "headers": headers},

@@ -1,21 +1,23 @@
-"""Django's Redis cache, with one Redis client per connection pool instead of one per call.
+"""Django's Redis cache, which can also count: `count_and_get_many(counters, keys)`
+increments counters, sets their expiry and reads keys in one command, a server-side
+script. It is atomic, so concurrent web processes never lose a count and a counter is
+never left without its expiry; and it is one round trip: an API request counts its quota
+and reads the data generation and its kept answer, and each round trip to Redis costs as
+much as the rest of a cached answer (bench/RESULTS.md).
 
-Django's RedisCacheClient builds a new redis.Redis, with its table of ~170 response
-callbacks, for every cache operation: measured at about 0.5 ms of a 3 ms cached API
-answer, and each answer makes several (quota, data generation, the answer itself). A
-redis.Redis is safe to share between threads over its pool, so one per pool is kept.
-
-It also counts: `count_and_get_many(counters, keys)` increments counters, sets their
-expiry and reads keys in one command, a server-side script: atomic, so concurrent web
-processes never lose a count and a counter is never left without its expiry. An API
-request counts its quota and reads the data generation and its kept answer: each round
-trip to Redis costs about 0.15-0.25 ms, as much as the rest of a cached answer. (A
-MULTI/EXEC pipeline for the count alone had five replies to parse: 0.36 ms.)
+Only public APIs: Django's cache API for everything Django's backend does, and for the
+script a redis-py client of its own, of the server Django writes to, running it through
+`register_script` (which loads the script again if the server has forgotten it). That
+client reads everything from the URL (database number, password): OPTIONS in CACHES go to
+Django's own connection pool only, and our settings set none.
 """
 
+import re
+
+import redis
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
-from redis.exceptions import NoScriptError
+from django.core.cache.backends.redis import RedisSerializer
+from django.utils.functional import cached_property
 
 # KEYS: the counters, then the keys to read; ARGV: how many counters, then their timeouts.
 # The expiry is set with the first count of a window only: later counts must not extend it.
@@ -32,61 +34,30 @@ return {counts, values}
 """
 
 
-class RedisCacheClient(DjangoRedisCacheClient):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-        self._scripts = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-    def count_and_get_many(self, counters: dict[str, int], keys: list[str]) -> tuple[list[int], dict]:
-        client = self.get_client(write=True)
-        script = self._scripts.get(id(client))
-        if script is None:
-            script = self._scripts[id(client)] = client.register_script(COUNT_AND_GET_SCRIPT)
-        command = ("EVALSHA", script.sha, len(counters) + len(keys), *counters, *keys, len(counters),
-                   *counters.values())
-        try:
-            counts, values = self._run(client, command)
-        except NoScriptError:  # the server restarted or flushed its scripts
-            script.sha = client.script_load(COUNT_AND_GET_SCRIPT)
-            counts, values = self._run(client, (command[0], script.sha, *command[2:]))
-        return counts, {key: self._serializer.loads(value) for key, value in zip(keys, values, strict=True)
-                        if value is not None}
-
-    @staticmethod
-    def _run(client, command: tuple):
-        """One command on a pooled connection (the pool checks it is alive as it hands it
-        out, so one dropped by a Redis restart is made again). Every API request runs this:
-        redis-py's per-command machinery (retry policy, event dispatch, metrics) cost as
-        much as a tenth of a cached answer's time."""
-        pool = client.connection_pool
-        connection = pool.get_connection()
-        try:
-            connection.send_command(*command)
-            return connection.read_response()
-        finally:
-            pool.release(connection)
-
-
 class RedisCache(DjangoRedisCache):
-    def __init__(self, server, params) -> None:
+    def __init__(self, server: str | list[str], params: dict) -> None:
         super().__init__(server, params)
-        self._class = RedisCacheClient
+        # Django writes to the first server of LOCATION (a list, or split at ; and ,).
+        self._primary_url = re.split("[;,]", server)[0] if isinstance(server, str) else server[0]
+        # How Django's backend stores values (integers as they are, the rest pickled).
+        self._value_format = RedisSerializer()
+
+    @cached_property
+    def redis(self) -> redis.Redis:
+        """A redis-py client of the server Django writes to, for what Django's cache API cannot say."""
+        return redis.Redis.from_url(self._primary_url)
+
+    @cached_property
+    def _count_and_get(self):
+        return self.redis.register_script(COUNT_AND_GET_SCRIPT)
 
     def count_and_get_many(self, counters: dict[str, int], keys: list[str], version=None,
                            ) -> tuple[list[int], dict]:
         """One more under each counter key (made, with its timeout in seconds, if missing), and
         the values of `keys` that are found: the new counts in order, and {key: value}."""
         made = {self.make_and_validate_key(key, version=version): key for key in keys}
-        counts, found = self._cache.count_and_get_many(
-            {self.make_and_validate_key(key, version=version): timeout for key, timeout in counters.items()},
-            list(made))
-        return counts, {made[key]: value for key, value in found.items()}
-
+        counter_keys = [self.make_and_validate_key(key, version=version) for key in counters]
+        counts, values = self._count_and_get(keys=[*counter_keys, *made],
+                                             args=[len(counters), *counters.values()])
+        return counts, {key: self._value_format.loads(value)
+                        for key, value in zip(made.values(), values, strict=True) if value is not None}

@@ -3,7 +3,8 @@ may change what the public reads (a publication, a release, an edit of reference
 
 Read answers cached under it (api.response_cache) are never served after such a write,
 without anyone having to know which answers the write touched. The token lives in the
-cache, so every web and worker process shares it when the cache is Redis.
+cache, so every web and worker process shares it when the cache is Redis; in a cache of
+each process's own (Django's local memory) no answers are kept under it at all.
 
 Work in progress does not renew it: editing a draft, its gas amounts and sources, reviews,
 and workflow steps short of publication. Ministry staff do that all day, and each renewal

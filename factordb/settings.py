@@ -80,9 +80,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # ETag from the body and 304 answers; outside ApiLastModifiedMiddleware so it sees its header.
-    "django.middleware.http.ConditionalGetMiddleware",
-    "api.caching.ApiLastModifiedMiddleware",
+    # ETag from the body and 304 answers, for GET and HEAD.
+    "api.caching.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -40,8 +40,8 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-# The steps that change what the public sees: the change feed lists them, and the API's
-# Last-Modified is the time of the latest.
+# The steps that change what the public sees: the change feed lists them, and each starts a
+# new generation of the API's kept answers (factordb.generation).
 PUBLIC_ACTIONS = ("publish", "publish_official", "supersede", "withdraw")
 
 

@@ -90,7 +90,7 @@ MATRIX: dict[str, frozenset[str] | str] = {
     # --- Releases: cut by an approver, sealed for ever -------------------------------------
     **model_rows("factordb_release", add=NOBODY, change=NOBODY, delete=NOBODY),
     "admin:factordb_release_cut": APPROVERS,
-    # --- Accounts, roles and keys (accounts/permissions.py, ADR 0007) ----------------------
+    # --- Accounts, roles and keys (accounts/permissions.py, ADR 0008) ----------------------
     **model_rows("accounts_user", add=PLATFORM_ADMINS, change=PLATFORM_ADMINS, delete=NOBODY),
     "admin:auth_user_password_change": PLATFORM_ADMINS,  # of an account that holds no rights
     **model_rows("auth_group", add=SUPERUSERS, change=SUPERUSERS, delete=SUPERUSERS),

@@ -212,7 +212,7 @@ class FactorVersion(models.Model):
         verbose_name_plural = _("因子版本")
         ordering = ["factor", "-version"]
         indexes = [
-            # as_of reads and Last-Modified (the latest publication or end) over every version.
+            # as_of reads (published by then, not ended by then) over every version.
             models.Index(fields=["published_at"], name="factor_version_published_at"),
             models.Index(fields=["superseded_at"], name="factor_version_superseded_at"),
         ]

@@ -91,7 +91,7 @@ class WorkflowEvent(models.Model):
         verbose_name_plural = _("流程记录")
         ordering = ["at", "pk"]
         indexes = [
-            # The change feed and Last-Modified read the latest public step of ~10^6 events.
+            # The change feed reads the public steps since a time among ~10^6 events.
             models.Index(fields=["at"], condition=models.Q(action__in=PUBLIC_ACTIONS),
                          name="workflow_event_public_at"),
         ]

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 
 from accounts.services import api_key_issue, api_key_revoke
 from factordb.services import review
@@ -10,6 +11,15 @@ from factordb.services.editing import factor_version_start_revision, factor_vers
 from tests.factories import ApprovedVersionFactory, PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache(settings, tmp_path):
+    # Answers are kept only in a cache every process shares: Redis when REDIS_URL is set,
+    # else a file cache, which the processes of one machine share.
+    if not settings.REDIS_URL:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                       "LOCATION": str(tmp_path / "cache")}}
 
 
 @pytest.fixture
@@ -26,7 +36,7 @@ def test_the_same_read_again_costs_no_query(api, published, django_assert_num_qu
 
     assert again.status_code == 200
     assert again.content == first.content
-    assert again["Last-Modified"] == first["Last-Modified"]
+    assert again["ETag"] == first["ETag"]
     assert again["Content-Type"] == "application/json"
 
 
@@ -40,6 +50,17 @@ def test_an_edit_of_reference_data_is_served_at_once(api, published):
     names = [row["name_en"] for row in api.get("/api/v1/units/").json()]
 
     assert "renamed unit" in names
+
+
+def test_head_is_answered_from_the_answer_kept_for_get(api, published, django_assert_num_queries):
+    url = f"/api/v1/factors/{published.factor.public_id}/"
+    first = api.get(url)
+
+    with django_assert_num_queries(0):
+        head = api.head(url)
+
+    assert head.status_code == 200
+    assert head["ETag"] == first["ETag"]
 
 
 def test_a_query_string_is_a_different_answer(api, published):
@@ -166,3 +187,57 @@ def test_a_cached_answer_outlives_a_draft_edit(api, editor, django_assert_num_qu
         answer = api.get(url)
 
     assert answer.json()["version"]["co2e_total"] == "0.5366"
+
+
+def _process_with_its_own_memory(name: str):
+    """Settings as in a web process without Redis: Django's local-memory cache, which is each
+    process's own (another LOCATION is another memory, as another process would have)."""
+    return override_settings(CACHES={"default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}})
+
+
+def test_without_a_shared_cache_no_process_serves_its_answers_after_a_publication_elsewhere(
+        api, published, approver, editor):
+    url = f"/api/v1/factors/{published.factor.public_id}/"
+    with _process_with_its_own_memory("process-a"):
+        assert api.get(url).json()["version"]["version"] == published.version
+    newer = ApprovedVersionFactory(factor=published.factor, version=published.version + 1, author=editor)
+
+    with _process_with_its_own_memory("process-b"):
+        review.factor_version_publish(version=newer, actor=approver)
+
+    with _process_with_its_own_memory("process-a"):
+        assert api.get(url).json()["version"]["version"] == newer.version
+
+
+def test_without_a_shared_cache_a_rename_elsewhere_is_served_at_once(api, published):
+    with _process_with_its_own_memory("process-a"):
+        api.get("/api/v1/units/")
+
+    with _process_with_its_own_memory("process-b"):
+        unit = published.factor.unit
+        unit.name_en = "renamed unit"
+        unit._change_reason = "test"
+        unit.save()
+
+    with _process_with_its_own_memory("process-a"):
+        assert "renamed unit" in [row["name_en"] for row in api.get("/api/v1/units/").json()]
+
+
+def test_processes_sharing_a_cache_keep_answers_and_see_each_others_publications(
+        api, published, approver, editor, tmp_path, django_assert_num_queries):
+    shared = override_settings(CACHES={"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path / "shared")}})
+    url = f"/api/v1/factors/{published.factor.public_id}/"
+    with shared:
+        api.get(url)
+        with django_assert_num_queries(0):
+            api.get(url)
+    newer = ApprovedVersionFactory(factor=published.factor, version=published.version + 1, author=editor)
+
+    with shared:
+        review.factor_version_publish(version=newer, actor=approver)
+
+    with shared:
+        assert api.get(url).json()["version"]["version"] == newer.version
