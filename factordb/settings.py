@@ -200,6 +200,11 @@ API_KEY_RATES = {
     "standard": env.str("API_KEY_RATE", default="1200/min"),
     "partner": env.str("API_KEY_PARTNER_RATE", default="6000/min"),
 }
+# --- Abuse: client addresses, sign-in lockout, API-key guessing ---------------------
+# Proxies of our own in front of the site, each appending to X-Forwarded-For; the client is
+# the entry that many hops from the right (factordb.client_address). 0: the socket address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
     "TITLE": "National carbon footprint factor database — read API",
