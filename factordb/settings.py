@@ -204,6 +204,10 @@ API_KEY_RATES = {
 # Proxies of our own in front of the site, each appending to X-Forwarded-For; the client is
 # the entry that many hops from the right (factordb.client_address). 0: the socket address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Refused API keys one address may present per window (seconds) before its key attempts,
+# valid keys included, answer 429 until the window ends (accounts.services).
+API_KEY_FAILURE_LIMIT = env.int("API_KEY_FAILURE_LIMIT", default=10)
+API_KEY_FAILURE_WINDOW = env.int("API_KEY_FAILURE_WINDOW", default=600)
 
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
