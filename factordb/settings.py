@@ -5,6 +5,7 @@ Production: DEBUG=0 plus SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
 The README lists every variable; https://django-environ.readthedocs.io/ for the URL forms.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "simple_history",
+    "axes",
     "accounts",
     "factordb",
     "api",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factordb.urls"
@@ -103,6 +107,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "review:assignments"
 LOGOUT_REDIRECT_URL = "home"
@@ -208,6 +214,18 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # valid keys included, answer 429 until the window ends (accounts.services).
 API_KEY_FAILURE_LIMIT = env.int("API_KEY_FAILURE_LIMIT", default=10)
 API_KEY_FAILURE_WINDOW = env.int("API_KEY_FAILURE_WINDOW", default=600)
+# Sign-in lockout (django-axes, docs/adr/0007): a user name is locked out from one client
+# address after this many failed sign-ins, for this long. By name *and* address, so that
+# nobody can lock a colleague out from elsewhere. https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_COOL_OFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "factordb.client_address.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Its attempt logs are not audited models: no admin pages (every admin page keeps history);
+# `manage.py axes_reset_username NAME` lifts a lockout before its cool-off ends.
+AXES_ENABLE_ADMIN = False
 
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
