@@ -124,8 +124,12 @@ class _FailureWindow:
 
     def count_failure(self) -> None:
         # add, then an atomic increment: two processes failing at once both count.
-        if not cache.add(self.key, 1, timeout=self.length + 1):
+        if cache.add(self.key, 1, timeout=self.length + 1):
+            return
+        try:
             cache.incr(self.key)
+        except ValueError:  # expired between the two calls: this failure opens it again
+            cache.add(self.key, 1, timeout=self.length + 1)
 
     def seconds_left(self) -> int:
         return max(1, math.ceil(self.ends - self.now))

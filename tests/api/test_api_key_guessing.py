@@ -111,3 +111,14 @@ def test_a_refused_key_changes_nothing_in_the_database(api, clock, valid_key):
     guess(api, 5)
 
     assert list(ApiKey.objects.values()) == before
+
+
+def test_the_failures_are_counted_in_redis_when_it_is_configured(api, clock, settings):
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: counters live in the local-memory cache")
+    import redis
+
+    guess(api, 1)
+
+    keys = redis.Redis.from_url(settings.REDIS_URL).keys(f"*{settings.THROTTLE_NAMESPACE}api_key_failures:*")
+    assert keys
