@@ -136,3 +136,16 @@ def test_a_successful_sign_in_clears_earlier_failures(client, member, clock):
     client.logout()
 
     assert fail(client, "/accounts/login/", times=2) == [200, 200]
+
+
+def test_a_locked_out_sign_in_changes_no_user_and_opens_no_session(client, member, clock):
+    from django.contrib.sessions.models import Session
+
+    from accounts.models import User
+
+    fail(client, "/accounts/login/")
+    before = (list(User.objects.order_by("pk").values()), User.history.count(), Session.objects.count())
+
+    assert sign_in(client, "/accounts/login/", PASSWORD).status_code == 429
+
+    assert (list(User.objects.order_by("pk").values()), User.history.count(), Session.objects.count()) == before
