@@ -143,9 +143,12 @@ def test_a_locked_out_sign_in_changes_no_user_and_opens_no_session(client, membe
 
     from accounts.models import User
 
+    def state() -> tuple:
+        return list(User.objects.order_by("pk").values()), User.history.count(), Session.objects.count()
+
     fail(client, "/accounts/login/")
-    before = (list(User.objects.order_by("pk").values()), User.history.count(), Session.objects.count())
+    before = state()
 
     assert sign_in(client, "/accounts/login/", PASSWORD).status_code == 429
 
-    assert (list(User.objects.order_by("pk").values()), User.history.count(), Session.objects.count()) == before
+    assert state() == before
