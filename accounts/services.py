@@ -2,9 +2,13 @@
 
 import hashlib
 import hmac
+import math
 import secrets
+import time
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +24,14 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 class ApiKeyRefused(Exception):
     """A key that is malformed, unknown or revoked; the message says which."""
+
+
+class ApiKeyGuessing(Exception):
+    """Too many refused keys from one address: no key from it is looked at for a while."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many refused API keys from this address.")
+        self.retry_after = retry_after
 
 
 def _digest(secret: str) -> str:
@@ -79,8 +91,24 @@ def api_key_revoke(*, key: ApiKey, actor, reason: str) -> ApiKey:
     return key
 
 
-def api_key_authenticate(raw: str) -> ApiKey:
-    """The active key for a presented key text, or ApiKeyRefused saying why not."""
+def api_key_authenticate(raw: str, *, address: str) -> ApiKey:
+    """The active key for a presented key text, or ApiKeyRefused saying why not.
+
+    Every refusal counts against the presenting `address`; past API_KEY_FAILURE_LIMIT in one
+    window of API_KEY_FAILURE_WINDOW seconds, that address is answered ApiKeyGuessing for the
+    rest of the window without its key being looked at, valid or not: were a valid key let
+    through, the one acceptance among the refusals would tell a guesser it found a key."""
+    window = _FailureWindow(address)
+    if window.is_exhausted():
+        raise ApiKeyGuessing(window.seconds_left())
+    try:
+        return _active_key(raw)
+    except ApiKeyRefused:
+        window.count_failure()
+        raise
+
+
+def _active_key(raw: str) -> ApiKey:
     parts = raw.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         raise ApiKeyRefused("Malformed API key.")
@@ -93,3 +121,31 @@ def api_key_authenticate(raw: str) -> ApiKey:
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key
+
+
+class _FailureWindow:
+    """The refused keys of one address in the current fixed window, counted in the cache
+    (Redis in production, so every web process shares the count) under the throttles'
+    namespace. The window's number is in the key: a new window starts from zero."""
+
+    def __init__(self, address: str) -> None:
+        self.length = settings.API_KEY_FAILURE_WINDOW
+        self.now = time.time()
+        number = int(self.now // self.length)
+        self.ends = (number + 1) * self.length
+        self.key = f"{settings.THROTTLE_NAMESPACE}api_key_failures:{address}:{number}"
+
+    def is_exhausted(self) -> bool:
+        return (cache.get(self.key) or 0) >= settings.API_KEY_FAILURE_LIMIT
+
+    def count_failure(self) -> None:
+        # add, then an atomic increment: two processes failing at once both count.
+        if cache.add(self.key, 1, timeout=self.length + 1):
+            return
+        try:
+            cache.incr(self.key)
+        except ValueError:  # expired between the two calls: this failure opens it again
+            cache.add(self.key, 1, timeout=self.length + 1)
+
+    def seconds_left(self) -> int:
+        return max(1, math.ceil(self.ends - self.now))

@@ -4,7 +4,8 @@ from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from accounts.services import ApiKeyRefused, api_key_authenticate
+from accounts.services import ApiKeyGuessing, ApiKeyRefused, api_key_authenticate
+from factordb.client_address import client_address
 
 KEYWORD = "Api-Key"
 
@@ -20,7 +21,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not raw:
             return None
         try:
-            key = api_key_authenticate(raw)
+            key = api_key_authenticate(raw, address=client_address(request))
+        except ApiKeyGuessing as exc:
+            raise exceptions.Throttled(wait=exc.retry_after, detail=str(exc)) from exc
         except ApiKeyRefused as exc:
             raise exceptions.AuthenticationFailed(str(exc)) from exc
         return AnonymousUser(), key

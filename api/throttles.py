@@ -15,6 +15,7 @@ from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from accounts.models import ApiKey
+from factordb.client_address import client_address
 
 
 def _namespaced(key: str | None) -> str | None:
@@ -85,6 +86,10 @@ class AnonymousThrottle(FixedWindowMixin, AnonRateThrottle):
     def get_rate(self) -> str:
         # Read at request time (not import time), so a changed setting applies at once.
         return settings.API_ANON_RATE
+
+    def get_ident(self, request) -> str:
+        # DRF's own reading believes X-Forwarded-For as sent: a new forged value, a new quota.
+        return client_address(request)
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiKey):

@@ -6,6 +6,7 @@ Celery tasks run eagerly, a development key, local host names.
 The README lists every variable; https://django-environ.readthedocs.io/ for the URL forms.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "simple_history",
+    "axes",
     "accounts",
     "factordb",
     "api",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factordb.urls"
@@ -120,6 +124,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "review:assignments"
 LOGOUT_REDIRECT_URL = "home"
@@ -218,6 +224,27 @@ API_KEY_RATES = {
     "standard": env.str("API_KEY_RATE", default="1200/min"),
     "partner": env.str("API_KEY_PARTNER_RATE", default="6000/min"),
 }
+# --- Abuse: client addresses, sign-in lockout, API-key guessing ---------------------
+# Proxies of our own in front of the site, each appending to X-Forwarded-For; the client is
+# the entry that many hops from the right (factordb.client_address). 0: the socket address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Refused API keys one address may present per window (seconds) before its key attempts,
+# valid keys included, answer 429 until the window ends (accounts.services).
+API_KEY_FAILURE_LIMIT = env.int("API_KEY_FAILURE_LIMIT", default=10)
+API_KEY_FAILURE_WINDOW = env.int("API_KEY_FAILURE_WINDOW", default=600)
+# Sign-in lockout (django-axes, docs/adr/0011): a user name is locked out from one client
+# address after this many failed sign-ins, for this long. By name *and* address, so that
+# nobody can lock a colleague out from elsewhere. https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_COOL_OFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "factordb.client_address.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Its attempt logs are not audited models: no admin pages (every admin page keeps history);
+# `manage.py axes_reset_username NAME` lifts a lockout before its cool-off ends.
+AXES_ENABLE_ADMIN = False
+
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
     "TITLE": "National carbon footprint factor database — read API",

@@ -1,7 +1,6 @@
 """Factors: the list with filters, one factor's version in force, and its published history."""
 
 from django.db.models import F, Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,7 +18,7 @@ from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
 from api.serializers import FactorSerializer, VersionSerializer
 from factordb.constants import FROZEN_STATUSES
-from factordb.models import Factor, FactorVersion, Release, VersionSource
+from factordb.models import FactorVersion, Release, VersionSource
 from factordb.services.resolution import visible_versions
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATETIME, description=(
@@ -27,6 +26,10 @@ AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATETIME, description=(
 
 RELEASE = OpenApiParameter("release", OpenApiTypes.STR, description=(
     "Release name (e.g. 2025.1): answer with the version that release pinned."))
+
+# The one answer for every factor the public cannot see: unknown, never published, or not
+# in force at `as_of` or in the release asked for. It names no id and no reason.
+FACTOR_NOT_FOUND = "No published factor has this id (at that time, or in that release)."
 
 
 class FactorPagination(CursorPagination):
@@ -72,10 +75,11 @@ class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         return with_content(versions).annotate(public_id=F("factor__public_id"), year=F("factor__year"))
 
     def get_object(self) -> FactorVersion:
-        factor = get_object_or_404(Factor, public_id=self.kwargs["public_id"])
-        version = self.get_queryset().filter(factor=factor).first()
+        # Looked up among the visible versions only: an id that exists but was never
+        # published answers exactly as an unknown one, so drafts cannot be discovered.
+        version = self.get_queryset().filter(factor__public_id=self.kwargs["public_id"]).first()
         if version is None:
-            raise NotFound("This factor has no published version in force at that time.")
+            raise NotFound(FACTOR_NOT_FOUND)
         return version
 
     @extend_schema(summary="List published factors", parameters=[AS_OF], responses={200: FactorSerializer,
@@ -92,7 +96,9 @@ class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
                    responses={200: VersionSerializer(many=True), **ERRORS})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def versions(self, request: Request, public_id: str) -> Response:
-        factor = get_object_or_404(Factor, public_id=public_id)
-        history = with_content(FactorVersion.objects.filter(factor=factor, status__in=FROZEN_STATUSES)
-                               .select_related("gwp_set")).order_by("-version")
+        history = list(with_content(FactorVersion.objects.filter(factor__public_id=public_id,
+                                                                 status__in=FROZEN_STATUSES)
+                                    .select_related("gwp_set")).order_by("-version"))
+        if not history:  # unknown, or never published: the same answer for both
+            raise NotFound(FACTOR_NOT_FOUND)
         return Response(VersionSerializer(history, many=True).data)

@@ -1,0 +1,36 @@
+"""Who is asking: the one rule for the client's address, read by the API's quotas, the
+API-key guessing guard and the sign-in lockout.
+
+X-Forwarded-For is written by whoever sends the request, so by itself it proves nothing: a
+client can put any address there, a new one on every request. Only the entries appended by
+proxies of our own can be believed, and each proxy appends the address it was reached
+from. With TRUSTED_PROXY_COUNT = n proxies in front of the site, the client is therefore
+the entry n hops from the right; everything left of it is what the client chose to say.
+With no trusted proxy (the default) the socket's address is the client.
+"""
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address in canonical form ("" when the server gives none)."""
+    remote = request.META.get("REMOTE_ADDR") or ""
+    trusted = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if trusted <= 0 or not forwarded:
+        return remote
+    hops = forwarded.split(",")
+    # Fewer entries than proxies: the leftmost is the nearest to the client we know.
+    return _canonical(hops[-min(trusted, len(hops))]) or remote
+
+
+def _canonical(entry: str) -> str | None:
+    # A proxy of ours writes a bare address; anything else (a port, "unknown", garbage)
+    # is not trusted, and the socket's address stands instead.
+    try:
+        return str(ipaddress.ip_address(entry.strip()))
+    except ValueError:
+        return None
