@@ -279,7 +279,7 @@ class StoryEntry:
 
 def _event_label(event: WorkflowEvent) -> str:
     if event.from_status == event.to_status:  # a recorded step that moves nothing (workflow.record)
-        return {"schedule": _("已安排发布")}.get(event.action, event.action)
+        return {"schedule": _("已安排发布"), "correct": _("已更正")}.get(event.action, event.action)
     return f"{FactorStatus(event.from_status).label} → {FactorStatus(event.to_status).label}"
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from factordb.constants import FROZEN_STATUSES
 from factordb.constants import FactorStatus as S
 from factordb.errors import InvalidTransition
 
@@ -41,8 +42,10 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 # The steps that change what the public sees: the change feed lists them, and each starts a
-# new generation of the API's kept answers (factordb.generation).
-PUBLIC_ACTIONS = ("publish", "publish_official", "supersede", "withdraw")
+# new generation of the API's kept answers (factordb.generation). "correct": an approver's
+# recorded correction of the names or citation a public version shows
+# (factordb.services.corrections).
+PUBLIC_ACTIONS = ("publish", "publish_official", "supersede", "withdraw", "correct")
 
 
 def allowed_sources(name: str) -> tuple[S, ...]:
@@ -64,7 +67,7 @@ def guard(version, name: str) -> Transition:
 
 # Steps on the record that leave the status where it is: an approver fixing the date an
 # approved version goes public is a decision the story must show, but it moves nothing.
-RECORDED_STEPS: dict[str, tuple[S, ...]] = {"schedule": (S.APPROVED,)}
+RECORDED_STEPS: dict[str, tuple[S, ...]] = {"schedule": (S.APPROVED,), "correct": FROZEN_STATUSES}
 
 
 def _write(version, name: str, target: S, *, actor, comment: str):

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db.models import Model
 from django.forms import SplitDateTimeField
+from django.forms.models import model_to_dict
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -396,6 +397,22 @@ def release_cut(scene: Scene) -> Call:
                 {"name": "2099.1", "notes_zh": "矩阵", "notes_en": "Matrix"})
 
 
+def correction_builder(record_of: Callable[[], Model], **changes) -> Builder:
+    """The correction page of a record the public has read: its reviewed fields as they are,
+    the changes, and the reason."""
+    def build(scene: Scene) -> Call:
+        record = record_of()
+        values = {name: "" if value is None else value
+                  for name, value in model_to_dict(record, fields=record.REVIEWED_FIELDS).items()}
+        return Call(_admin_url(type(record), "correct", record.pk),
+                    {**values, **changes, "reason": "更正笔误"})
+    return build
+
+
+def _cited_source() -> Source:
+    return SourcedPublishedVersionFactory().version_sources.get().source
+
+
 def api_key_revoke(scene: Scene) -> Call:
     return Call(reverse("admin:accounts_apikey_revoke", args=[ApiKeyFactory().pk]), {"reason": "合同到期"})
 
@@ -425,6 +442,9 @@ BUILDERS: dict[str, Builder] = {
     **{f"review:{step}": dashboard_builder(step) for step in ("assign", "publish", "schedule", "withdraw")},
     "admin:factordb_release_cut": release_cut,
     "admin:accounts_apikey_revoke": api_key_revoke,
+    "admin:factordb_factor_correct": correction_builder(lambda: SourcedPublishedVersionFactory().factor,
+                                                        name_en="Corrected name"),
+    "admin:factordb_source_correct": correction_builder(_cited_source, title="Corrected title"),
     "admin:auth_user_password_change": password_of_an_account_without_rights,
     "admin:password_change": own_password,
     "POST api:resolve": api_read("api:resolve", {"keys": [{"category": "cat0", "region": "CN", "year": 2024,

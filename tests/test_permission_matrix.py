@@ -87,6 +87,9 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "admin:factordb_factorversion_workflow:publish": APPROVERS,
     "admin:factordb_factorversion_workflow:schedule": APPROVERS,
     "admin:factordb_factorversion_workflow:withdraw": APPROVERS,
+    # A published factor's names and a cited source's citation: an approver's recorded correction.
+    "admin:factordb_factor_correct": APPROVERS,
+    "admin:factordb_source_correct": APPROVERS,
     # --- Releases: cut by an approver, sealed for ever -------------------------------------
     **model_rows("factordb_release", add=NOBODY, change=NOBODY, delete=NOBODY),
     "admin:factordb_release_cut": APPROVERS,

@@ -1,4 +1,4 @@
-"""changes/: what was published, superseded or withdrawn since a time, for calculators to sync."""
+"""changes/: what was published, superseded, withdrawn or corrected since a time, for calculators to sync."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,9 +14,21 @@ from factordb.workflow import PUBLIC_ACTIONS
 
 class ChangeSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    change = serializers.CharField(source="to_status")
+    change = serializers.SerializerMethodField(
+        help_text="published, superseded, withdrawn, or corrected: an approver's recorded correction "
+                  "of the factor's names or of a cited source (the version's status is unchanged).")
+    action = serializers.CharField(help_text="The workflow step: publish, publish_official, supersede, "
+                                             "withdraw or correct.")
+    reason = serializers.SerializerMethodField(help_text="Why a correction was made; null for other changes.")
     public_id = serializers.CharField(source="version.factor.public_id")
     version = serializers.IntegerField(source="version.version")
+
+    def get_change(self, event: WorkflowEvent) -> str:
+        return "corrected" if event.action == "correct" else event.to_status
+
+    def get_reason(self, event: WorkflowEvent) -> str | None:
+        # Only a correction's reason is public: other steps' comments are notes among staff.
+        return event.comment if event.action == "correct" else None
 
 
 class ChangePagination(CursorPagination):
@@ -37,7 +49,7 @@ class ChangeList(CachedReadMixin, generics.ListAPIView):
                 .select_related("version__factor"))
 
     @extend_schema(
-        summary="Publications, supersessions and withdrawals since a time (oldest first)",
+        summary="Publications, supersessions, withdrawals and corrections since a time (oldest first)",
         parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, required=True)],
         responses={200: ChangeSerializer(many=True), **ERRORS},
     )

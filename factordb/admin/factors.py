@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from factordb import selectors
 from factordb.errors import EditConflict
 from factordb.models import Factor, FactorVersion, GasAmount, VersionSource
-from factordb.services import factors
+from factordb.services import corrections, factors
 
+from .corrections import CorrectionAdminMixin
 from .history import CHANGE_REASON_FIELD, AuditedAdminMixin, display_value
 from .workflow import WorkflowActionsMixin
 
@@ -51,7 +52,7 @@ class FactorVersionInline(ReadOnlyInline):
 
 
 @admin.register(Factor)
-class FactorAdmin(AuditedAdminMixin):
+class FactorAdmin(CorrectionAdminMixin, AuditedAdminMixin):
     list_display = (
         "public_id", "name_zh", "name_en", "category", "region", "unit", "year",
         "dataset", "boundary", "method",
@@ -80,6 +81,9 @@ class FactorAdmin(AuditedAdminMixin):
             # Calculators cite this identity; a different identity is a different factor.
             readonly += list(Factor.IDENTITY_FIELDS)
         return readonly
+
+    def correct(self, record: Factor, data: dict, actor) -> None:
+        corrections.factor_correct_names(factor=record, actor=actor, **data)
 
 
 class VersionPartInline(admin.TabularInline):

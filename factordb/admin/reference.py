@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.db import models
 
 from factordb.models import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit
+from factordb.services import corrections
 
+from .corrections import CorrectionAdminMixin
 from .history import AuditedAdminMixin
 
 NAME_SEARCH = ("code", "name_zh", "name_en")
@@ -45,12 +47,15 @@ class GasAdmin(AuditedAdminMixin):
 
 
 @admin.register(Source)
-class SourceAdmin(AuditedAdminMixin):
+class SourceAdmin(CorrectionAdminMixin, AuditedAdminMixin):
     list_display = ("title", "publisher", "year", "document_id", "language", "licence")
     list_filter = ("year", "language", "publisher")
     search_fields = ("title", "publisher", "document_id", "url")
     # Official publications are served over https; a bare "www.mee.gov.cn/…" means that.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def correct(self, record: Source, data: dict, actor) -> None:
+        corrections.source_correct_citation(source=record, actor=actor, **data)
 
 
 @admin.register(Dataset)

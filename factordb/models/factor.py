@@ -20,6 +20,7 @@ from factordb.constants import (
 )
 
 from .reference import Category, Dataset, Gas, GwpSet, Region, Source, Unit
+from .reviewed import ReviewedTextMixin
 
 # Crockford base32 without ambiguous letters: safe in URLs, file names and on the phone.
 PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -34,7 +35,7 @@ class PublishedVersionError(ValidationError):
     """An attempt to change or delete the content of a published version."""
 
 
-class Factor(models.Model):
+class Factor(ReviewedTextMixin):
     """The stable identity a calculator cites for years; its content lives in versions."""
 
     public_id = models.CharField(
@@ -74,6 +75,9 @@ class Factor(models.Model):
 
     # What a calculator's reference means: fixed once any version has been public.
     IDENTITY_FIELDS = ("dataset", "category", "region", "unit", "year", "boundary", "method")
+    # What the public reads with every published version: changed only by a recorded correction.
+    REVIEWED_FIELDS = ("name_zh", "name_en")
+    PUBLIC_VERSION_STATUS = "versions__status"
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.name_zh} ({self.year})"
@@ -85,7 +89,7 @@ class Factor(models.Model):
 
     @property
     def has_public_record(self) -> bool:
-        return self.pk is not None and self.versions.filter(status__in=FROZEN_STATUSES).exists()
+        return self.is_public_record
 
     def _refuse_identity_change(self) -> None:
         stored = type(self).objects.get(pk=self.pk)

@@ -11,6 +11,8 @@ from simple_history.models import HistoricalRecords
 from factordb import units
 from factordb.constants import GasOrigin, RegionKind
 
+from .reviewed import ReviewedTextMixin
+
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
     _("代码只能包含字母、数字、点、下划线和连字符。"),
@@ -145,7 +147,7 @@ class Unit(NamedMixin):
             ) % {"unit": self.pint_expression, "actual": actual, "declared": self.dimension}})
 
 
-class Source(models.Model):
+class Source(ReviewedTextMixin):
     """A citable publication that values come from."""
 
     title = models.CharField(_("标题"), max_length=500)
@@ -161,6 +163,12 @@ class Source(models.Model):
         help_text=_("数值如何核验：官方原件、转载、第三方整理等。"),
     )
     history = HistoricalRecords()
+
+    # Every field the public reads of a citation (the versions' `sources` and `sources/`):
+    # once a public version cites the source, changed only by a recorded correction.
+    REVIEWED_FIELDS = ("title", "publisher", "published_on", "year", "url", "document_id", "licence",
+                       "language", "verification_note")
+    PUBLIC_VERSION_STATUS = "versionsource__version__status"
 
     class Meta:
         verbose_name = _("来源")

@@ -32,3 +32,29 @@ def test_since_is_required_and_must_be_a_time(api, since):
     response = api.get("/api/v1/changes/", {} if since is None else {"since": since})
     assert response.status_code == 400
     assert "since" in response.json()["error"]["details"]
+
+
+def test_a_correction_is_a_change_with_its_reason(api, approver):
+    from factordb.services.corrections import factor_correct_names
+
+    before = timezone.now() - dt.timedelta(seconds=1)
+    version = PublishedVersionFactory()
+    factor_correct_names(factor=version.factor, name_zh="新名称", name_en="New name", actor=approver,
+                         reason="英文名称有误")
+
+    rows = api.get("/api/v1/changes/", {"since": before.isoformat()}).json()["results"]
+
+    assert [(r["public_id"], r["version"], r["change"], r["action"], r["reason"]) for r in rows] == [
+        (version.factor.public_id, version.version, "corrected", "correct", "英文名称有误"),
+    ]
+    assert api.get(f"/api/v1/factors/{version.factor.public_id}/").json()["name_en"] == "New name"
+
+
+def test_only_a_correction_shows_its_reason(api, approver):
+    before = timezone.now() - dt.timedelta(seconds=1)
+    version = ApprovedVersionFactory()
+    review.factor_version_publish(version=version, actor=approver, comment="internal note")
+
+    [row] = api.get("/api/v1/changes/", {"since": before.isoformat()}).json()["results"]
+
+    assert (row["change"], row["action"], row["reason"]) == ("published", "publish", None)

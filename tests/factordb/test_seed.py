@@ -24,6 +24,7 @@ from factordb.models import (
     Source,
     Unit,
 )
+from factordb.services.corrections import source_correct_citation
 from factordb.services.exports import release_checksum
 from factordb.services.factors import factor_version_create_draft, factor_version_publish_official
 from factordb.services.seed import SEED_DIR, SeedError, seed_load, seed_public_id
@@ -228,11 +229,12 @@ class TestTheLoadedSeed:
         assert report.total("created") == 0
 
 
-    def test_a_source_changed_since_is_reported_as_differing_and_left_alone(self, seeded):
+    def test_a_source_changed_since_is_reported_as_differing_and_left_alone(self, seeded, approver):
         # An install seeded before the seed's source rows were corrected sees exactly this.
+        # Published versions cite it: only a recorded correction changes it (ADR 0012).
         stored = Source.objects.get(document_id="GB/T 51366-2019")
-        stored.verification_note = "an older note"
-        stored.save()
+        source_correct_citation(source=stored, actor=approver, reason="an older note",
+                                verification_note="an older note")
         report = seed_load()
         assert report.differing == ["sources gbt-51366"]
         assert Source.objects.get(pk=stored.pk).verification_note == "an older note"

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from factordb.constants import FactorStatus
 from factordb.models import FactorVersion, GasAmount, PublishedVersionError, VersionSource
+from factordb.models.reviewed import CorrectionRequired
+from factordb.services.corrections import factor_correct_names
 from tests.factories import DraftVersionFactory, PublishedVersionFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,10 +107,15 @@ def test_the_identity_of_a_published_factor_cannot_change(published):
     assert factor.year == published.factor.year
 
 
-def test_a_published_factor_may_still_be_renamed(published):
+def test_a_published_factor_is_renamed_only_by_a_recorded_correction(published, approver):
+    # Its names were reviewed with it (tests/factordb/models/test_reviewed_text_is_corrected_only.py).
     factor = published.factor
     factor.name_en = "National grid average emission factor"
-    factor.save()
+    with pytest.raises(CorrectionRequired, match="name_en"):
+        factor.save()
+
+    factor_correct_names(factor=factor, name_zh=factor.name_zh, name_en=factor.name_en, actor=approver,
+                         reason="the full name")
     factor.refresh_from_db()
     assert factor.name_en == "National grid average emission factor"
 
