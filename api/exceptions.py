@@ -58,6 +58,8 @@ def error_handler(exc: Exception, context: dict) -> Response | None:
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
     if isinstance(exc, exceptions.ValidationError):
         code, message, details = "invalid", "The request has invalid values.", _details(detail)
+    elif isinstance(exc, exceptions.ParseError):
+        code, message, details = "parse_error", str(detail), {"body": [str(detail)]}
     else:
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         code = code if isinstance(code, str) else "error"
