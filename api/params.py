@@ -12,6 +12,9 @@ from rest_framework import serializers
 
 from factordb.bounds import EARLIEST_MOMENT, LATEST_MOMENT
 
+MOMENT_HELP = (f"ISO 8601 date and time from {EARLIEST_MOMENT:%Y-%m-%d} to before {LATEST_MOMENT:%Y-%m-%d} "
+               "(UTC); without an offset it is read in the site's TIME_ZONE (Asia/Shanghai by default).")
+
 
 def moment_from_text(raw: str) -> datetime:
     """An aware UTC datetime within the bounds, or ValueError saying why not."""
@@ -45,6 +48,10 @@ def parse_moment(raw: str | None, name: str, *, required: bool = False) -> datet
 
 class MomentField(serializers.DateTimeField):
     """A time in a request body, read as parse_moment reads a query parameter."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("help_text", MOMENT_HELP)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, value) -> datetime:
         if not isinstance(value, str):

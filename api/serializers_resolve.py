@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
 from api.params import MomentField
-from factordb.bounds import MAX_YEAR, MIN_YEAR
+from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, MAX_YEAR, MIN_YEAR
 from factordb.services.resolution import MAX_KEYS, ResolveKey
 
 
@@ -142,8 +142,11 @@ class CalculateRequestSerializer(serializers.Serializer):
     public_id = serializers.CharField(max_length=20, required=False, allow_null=True, default=None)
     key = ResolveKeySerializer(required=False, allow_null=True, default=None)
     # A string, so "abc" and "-1" reach the service, which names "amount" in its error.
-    amount = serializers.CharField(max_length=50)
-    unit = serializers.CharField(max_length=100)
+    amount = serializers.CharField(max_length=50, help_text=(
+        f"Activity amount, a decimal string from 0 to {MAX_AMOUNT:.0E} with at most "
+        f"{AMOUNT_DECIMAL_PLACES} decimal places."))
+    unit = serializers.CharField(max_length=100, help_text=(
+        "The activity's unit: the code or symbol of a unit in units/ (no other expression)."))
     gwp_set = serializers.CharField(max_length=20, default="AR6")
     as_of = MomentField(required=False, allow_null=True, default=None)
     release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
