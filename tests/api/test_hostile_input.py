@@ -5,11 +5,13 @@ refusal leaves the database as it was by construction; the tests still compare t
 calculation could touch.
 """
 
+import datetime as dt
 import json
 
 import pytest
 from django.db import transaction
 
+from api.params import moment_from_text
 from factordb.models import Factor, FactorVersion, Unit
 from factordb.services.seed import seed_load
 
@@ -172,11 +174,20 @@ def test_an_extreme_moment_is_refused_naming_its_parameter(api, seeded, paramete
     assert_refused(api.get(path, {parameter: moment}), parameter)
 
 
+@pytest.mark.parametrize(("raw", "utc"), [
+    ("2024-01-01T08:00:00", dt.datetime(2024, 1, 1, 0, 0, tzinfo=dt.UTC)),
+    ("2024-01-01T08:00:00+08:00", dt.datetime(2024, 1, 1, 0, 0, tzinfo=dt.UTC)),
+    ("2024-01-01T08:00:00Z", dt.datetime(2024, 1, 1, 8, 0, tzinfo=dt.UTC)),
+])
+def test_a_naive_moment_is_read_in_the_documented_time_zone(settings, raw, utc):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    assert moment_from_text(raw) == utc
+
+
 @pytest.mark.django_db
-def test_a_naive_as_of_is_read_in_the_documented_time_zone(api, seeded, settings):
-    # The 2022 national factor was published at a known instant; a naive time one hour before
-    # it in Asia/Shanghai is eight hours earlier in UTC, so the same wall-clock in UTC differs.
-    naive = api.get("/api/v1/factors/", {"as_of": "2030-01-01T08:00:00"})
-    shanghai = api.get("/api/v1/factors/", {"as_of": "2030-01-01T08:00:00+08:00"})
-    assert naive.status_code == 400  # in the future either way: the zone was applied, no 500
-    assert shanghai.status_code == 400
+def test_a_naive_as_of_in_a_body_is_read_in_the_documented_time_zone(api, seeded, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    naive = calculate(api, as_of="2025-06-01T08:00:00")
+    aware = calculate(api, as_of="2025-06-01T00:00:00Z")
+    assert naive.status_code == aware.status_code == 200
+    assert naive.json() == aware.json()
