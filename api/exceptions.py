@@ -3,11 +3,17 @@
     {"error": {"code": "invalid", "message": "…", "details": {"field": ["…"]}}}
 
 Domain errors are mapped here and nowhere else: a Django ValidationError is a 400 naming
-its fields, a workflow conflict a 409, a role refusal a 403.
+its fields, a workflow conflict a 409, a role refusal a 403, a body over
+DATA_UPLOAD_MAX_MEMORY_SIZE a 413. What DRF never sees (an unknown address, a view that
+fails, Django's debug pages) gets the same shape from the handlers and the middleware below.
 """
 
+from http import HTTPStatus
+
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -47,7 +53,15 @@ def _as_drf(exc: Exception) -> Exception:
         return conflict
     if isinstance(exc, Http404):
         return exceptions.NotFound(str(exc) or None)
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
     return exc
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = "The request body is larger than this API accepts."
 
 
 def error_handler(exc: Exception, context: dict) -> Response | None:
@@ -58,6 +72,8 @@ def error_handler(exc: Exception, context: dict) -> Response | None:
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
     if isinstance(exc, exceptions.ValidationError):
         code, message, details = "invalid", "The request has invalid values.", _details(detail)
+    elif isinstance(exc, exceptions.ParseError):
+        code, message, details = "parse_error", str(detail), {"body": [str(detail)]}
     else:
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         code = code if isinstance(code, str) else "error"
@@ -66,12 +82,64 @@ def error_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
-def not_found(request, exception=None):
-    """Django's 404 for addresses no URL pattern matches: JSON in the error shape under /api/."""
-    from django.http import JsonResponse
-    from django.views.defaults import page_not_found
+# --- Answers Django gives before or after DRF -------------------------------------------
 
-    if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": "not_found", "message": "No such address in the API.",
-                                       "details": {}}}, status=404)
-    return page_not_found(request, exception)
+# The codes DRF's own exceptions carry, for the same statuses answered outside DRF.
+_CODES = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
+          405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
+          429: "throttled", 500: "server_error"}
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_body(status_code: int, message: str | None = None) -> dict:
+    code = _CODES.get(status_code, "error")
+    return {"error": {"code": code, "message": message or f"{HTTPStatus(status_code).phrase}.",
+                      "details": {}}}
+
+
+def unknown_address(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    """Every /api/ address no API route matches. Matching them here also keeps Django's
+    slash redirect away from the API: it would drop a POST's body (and fail with DEBUG on)."""
+    return JsonResponse(error_body(404, "No such address in the API (addresses end with a slash)."),
+                        status=404)
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """handler404: JSON in the error shape under /api/, the site's page elsewhere."""
+    if is_api(request):
+        return unknown_address(request)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: JSON in the error shape under /api/, the site's page elsewhere."""
+    if is_api(request):
+        return JsonResponse(error_body(500), status=500)
+    return defaults.server_error(request)
+
+
+class ApiErrorShapeMiddleware:
+    """Gives an /api/ error answer that is not DRF's (Django's debug pages when DEBUG is on,
+    whose 404 and 500 bypass the handlers above) the error shape. Outermost, so it sees the
+    answer after Django has logged and signalled the failure, which tests rely on."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (is_api(request) and response.status_code >= 400 and not isinstance(response, Response)
+                and not response.get("Content-Type", "").startswith("application/json")):
+            return _in_error_shape(response)
+        return response
+
+
+def _in_error_shape(response: HttpResponse) -> JsonResponse:
+    answer = JsonResponse(error_body(response.status_code), status=response.status_code)
+    for name in ("Allow", "Retry-After", "Vary"):
+        if response.has_header(name):
+            answer[name] = response[name]
+    return answer

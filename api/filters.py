@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.filters import OrderingFilter
 
 from api.params import parse_moment
+from factordb.bounds import MAX_YEAR, MIN_YEAR
 from factordb.constants import LifecycleBoundary, Methodology
 from factordb.models import Category, Gas, Region, Source, Unit
 
@@ -23,13 +24,16 @@ class FactorFilter(filters.FilterSet):
                                   help_text="Category code; the category's descendants are included.")
     region = filters.ModelChoiceFilter(queryset=Region.objects.all(), to_field_name="code",
                                        field_name="factor__region", help_text="Region code (exact).")
-    year = filters.NumberFilter(field_name="factor__year", help_text="Reference year.")
+    year = filters.NumberFilter(field_name="factor__year", min_value=MIN_YEAR, max_value=MAX_YEAR,
+                                help_text=f"Reference year, {MIN_YEAR}–{MAX_YEAR}.")
     unit = filters.ModelChoiceFilter(queryset=Unit.objects.all(), to_field_name="code",
                                      field_name="factor__unit", help_text="Activity unit code.")
     gas = filters.CharFilter(method="filter_gas", help_text="Gas code: versions with an amount of this gas.")
     boundary = filters.ChoiceFilter(choices=LifecycleBoundary.choices, field_name="factor__boundary")
     method = filters.ChoiceFilter(choices=Methodology.choices, field_name="factor__method")
-    source = filters.NumberFilter(method="filter_source", help_text="Source id (see /sources/).")
+    # Bounded like a database id, so no integer reaches the database that it cannot hold.
+    source = filters.NumberFilter(method="filter_source", min_value=1, max_value=2**63 - 1,
+                                  help_text="Source id (see /sources/).")
     q = filters.CharFilter(method="filter_text", help_text="Text in the Chinese or English name, or the id.")
     as_of = filters.IsoDateTimeFilter(
         method="filter_as_of",

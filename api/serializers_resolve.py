@@ -11,13 +11,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
+from api.params import MomentField
+from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, MAX_YEAR, MIN_YEAR
 from factordb.services.resolution import MAX_KEYS, ResolveKey
 
 
 class ResolveKeySerializer(serializers.Serializer):
     category = serializers.CharField(max_length=100)
     region = serializers.CharField(max_length=50)
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
     unit = serializers.CharField(max_length=50)
     # Plain strings: an unknown boundary or method is answered per key ("invalid"), not as a 400.
     boundary = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
@@ -38,6 +40,8 @@ _OPTIONAL = ("boundary", "method")
 def _plain_key(item) -> dict | None:
     """The validated key when `item` is plainly valid, else None (and the serializer judges)."""
     if type(item) is not dict or type(item.get("year")) is not int:
+        return None
+    if not MIN_YEAR <= item["year"] <= MAX_YEAR:
         return None
     key = {"year": item["year"]}
     for name, max_length in _CODES.items():
@@ -77,7 +81,7 @@ class ResolveKeysField(serializers.ListField):
 
 class ResolveRequestSerializer(serializers.Serializer):
     keys = ResolveKeysField(child=ResolveKeySerializer(), allow_empty=False)
-    as_of = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    as_of = MomentField(required=False, allow_null=True, default=None)
     release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
 
     def to_internal_value(self, data):
@@ -138,10 +142,13 @@ class CalculateRequestSerializer(serializers.Serializer):
     public_id = serializers.CharField(max_length=20, required=False, allow_null=True, default=None)
     key = ResolveKeySerializer(required=False, allow_null=True, default=None)
     # A string, so "abc" and "-1" reach the service, which names "amount" in its error.
-    amount = serializers.CharField(max_length=50)
-    unit = serializers.CharField(max_length=100)
+    amount = serializers.CharField(max_length=50, help_text=(
+        f"Activity amount, a decimal string from 0 to {MAX_AMOUNT:.0E} with at most "
+        f"{AMOUNT_DECIMAL_PLACES} decimal places."))
+    unit = serializers.CharField(max_length=100, help_text=(
+        "The activity's unit: the code or symbol of a unit in units/ (no other expression)."))
     gwp_set = serializers.CharField(max_length=20, default="AR6")
-    as_of = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    as_of = MomentField(required=False, allow_null=True, default=None)
     release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
 
     def calculate_kwargs(self) -> dict:

@@ -244,24 +244,33 @@ def _shown(version: FactorVersion | None, name: str) -> str:
     return str(localize(value))
 
 
-def derivation_parts(derivation: dict) -> dict:
-    """The derivation JSON split into what a page shows: parameters, per-gas formulas, the rest."""
-    derivation = derivation or {}
-    parameters = derivation.get("parameters") or {}
-    gases = derivation.get("gases") or {}
+def derivation_parts(derivation) -> dict:
+    """The derivation JSON split into what a page shows: parameters, per-gas formulas, the rest.
+
+    Any stored shape is shown, not only the schema's (factordb/derivation.py): a version saved
+    before the schema existed may hold a number, a list or a string anywhere."""
+    if not isinstance(derivation, dict):
+        return {"parameters": [], "gases": [], "other": {"derivation": derivation} if derivation else {}}
+    parameters, gases = derivation.get("parameters") or {}, derivation.get("gases") or {}
     return {
-        "parameters": [
-            {"name": name, **(entry if isinstance(entry, dict) else {"value": entry})}
-            for name, entry in parameters.items()
-        ] if isinstance(parameters, dict) else [],
-        "gases": [
-            {"gas": gas, "formula": " × ".join([*entry.get("parameters", []), entry.get("constant", "1"),
-                                                entry.get("unit_conversion", "1")]),
-             "result": entry.get("result", "")}
-            for gas, entry in gases.items() if isinstance(entry, dict)
-        ] if isinstance(gases, dict) else [],
+        "parameters": [{**(entry if isinstance(entry, dict) else {"value": entry}), "name": name}
+                       for name, entry in _items(parameters)],
+        "gases": [{"gas": gas, **_formula(entry)} for gas, entry in _items(gases)],
         "other": {key: value for key, value in derivation.items() if key not in ("parameters", "gases")},
     }
+
+
+def _items(mapping) -> list[tuple]:
+    return list(mapping.items()) if isinstance(mapping, dict) else [("", mapping)]
+
+
+def _formula(entry) -> dict:
+    if not isinstance(entry, dict):
+        return {"formula": str(entry), "result": ""}
+    names = entry.get("parameters", [])
+    factors = [*(names if isinstance(names, list) else [names]), entry.get("constant", "1"),
+               entry.get("unit_conversion", "1")]
+    return {"formula": " × ".join(str(factor) for factor in factors), "result": entry.get("result", "")}
 
 
 # --- A factor's whole story -----------------------------------------------------------

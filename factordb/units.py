@@ -3,6 +3,7 @@
 Every conversion goes through one registry; there is no hand-written conversion table.
 """
 
+import tokenize
 from decimal import Decimal
 from functools import lru_cache
 
@@ -51,8 +52,10 @@ def parse_unit(expression: str) -> pint.Unit:
     """The pint unit for an expression such as 'kWh', 't', '10^4 Nm3' or 't*km'."""
     try:
         quantity = registry().parse_expression(expression.replace("^", "**"))
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError,
-            AttributeError, TypeError, SyntaxError) as exc:
+    # pint's tokenizer and evaluator surface each malformed expression in its own way:
+    # unbalanced brackets (TokenError), "kWh/0" (ArithmeticError), a call (AssertionError).
+    except (pint.errors.PintError, tokenize.TokenError, ArithmeticError, AssertionError,
+            AttributeError, TypeError, SyntaxError, ValueError) as exc:
         raise UnitError(f"unknown unit '{expression}'") from exc
     if not isinstance(quantity, pint.Quantity):
         raise UnitError(f"'{expression}' is a number, not a unit")

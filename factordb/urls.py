@@ -1,7 +1,8 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from api.exceptions import unknown_address
 from factordb import views
 from factordb.views import dashboard, review
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Not language-prefixed: answers carry both name_zh and name_en.
     path("api/v1/", include("api.urls")),
+    # Any other /api/ address: a JSON 404 (api/exceptions.py), never the site's page.
+    re_path(r"^api/", unknown_address),
 ]
 
 urlpatterns += i18n_patterns(
@@ -30,3 +33,4 @@ urlpatterns += i18n_patterns(
 )
 
 handler404 = "api.exceptions.not_found"
+handler500 = "api.exceptions.server_error"

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import FactorFilter, StrictOrderingFilter
-from api.params import parse_moment
+from api.params import MOMENT_HELP, parse_moment
 from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
 from api.serializers import FactorSerializer, VersionSerializer
@@ -22,7 +22,7 @@ from factordb.models import FactorVersion, Release, VersionSource
 from factordb.services.resolution import visible_versions
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATETIME, description=(
-    "ISO 8601 time, not in the future: answer with the version in force then."))
+    f"Not in the future: answer with the version in force then. {MOMENT_HELP}"))
 
 RELEASE = OpenApiParameter("release", OpenApiTypes.STR, description=(
     "Release name (e.g. 2025.1): answer with the version that release pinned."))

@@ -18,6 +18,7 @@ from factordb.constants import (
     Methodology,
     UncertaintyDistribution,
 )
+from factordb.derivation import validate_derivation
 
 from .reference import Category, Dataset, Gas, GwpSet, Region, Source, Unit
 from .reviewed import ReviewedTextMixin
@@ -256,6 +257,7 @@ class FactorVersion(models.Model):
         return f"{self.factor.public_id} v{self.version} ({self.get_status_display()})"
 
     def save(self, *args, **kwargs) -> None:
+        self._check_derivation()
         if self.pk:
             self._refuse_change_to_frozen_content()
             self._claim_next_revision()
@@ -277,6 +279,16 @@ class FactorVersion(models.Model):
             raise ValidationError({"co2e_total": _("CO2e 合计不能为负，除非该版本声明为清除。")})
         if self.pk and not self.is_removal and self.gas_amounts.filter(amount__lt=0).exists():
             raise ValidationError({"is_removal": _("分气体排放量中有负值，只有清除才允许。")})
+        self._check_derivation()
+
+    def _check_derivation(self) -> None:
+        # A derivation stored before the schema existed stays as it is: the version may still
+        # move through the workflow, and only a new or changed derivation must fit.
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).values_list("derivation", flat=True).first()
+            if stored == self.derivation:
+                return
+        validate_derivation(self.derivation)
 
     @property
     def is_editable(self) -> bool:

@@ -1,10 +1,12 @@
 """Calculation: an activity amount in a unit → kg CO2e, per gas, with its uncertainty.
 
 Decisions:
-- `unit` is a code of the Unit table ("MWh", "10^4Nm3") or, failing that, any pint
-  expression of one of our dimensions ("MJ", "Wh"); it is converted into the factor's
-  activity unit through pint (factordb.units). Across dimensions it is an error naming
-  both units.
+- `unit` is a unit of the registry (the Unit table), named by its code ("MWh", "10^4Nm3")
+  or its symbol ("m³"); never an expression of the client's, which pint would evaluate
+  (a hostile one can exhaust the server). Only the registry's stored, validated pint
+  expressions reach pint (factordb.units). Across dimensions it is an error naming both.
+- `amount` is at most MAX_AMOUNT with at most AMOUNT_DECIMAL_PLACES decimal places
+  (factordb.bounds), so every result fits the answer's decimal fields.
 - CO2e is recomputed from the version's per-gas breakdown under the requested GWP set.
   A version without a breakdown (materials stated only as a CO2e total) answers with its
   stated total, under the GWP set it was stated in, and says so in `notes`.
@@ -27,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
 from factordb import gwp, units
+from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT
 from factordb.models import FactorVersion, GasAmount, GwpSet, Release, Unit
 
 from .resolution import Resolution, ResolveKey, resolve, visible_versions
@@ -100,6 +103,10 @@ def _parse_amount(value) -> Decimal:
         raise ValidationError({"amount": f"'{value}' is not a finite number"})
     if amount < 0:
         raise ValidationError({"amount": f"must not be negative, got {value}"})
+    if amount > MAX_AMOUNT or (amount and amount.normalize().as_tuple().exponent < -AMOUNT_DECIMAL_PLACES):
+        raise ValidationError({"amount": (
+            f"must be at most {MAX_AMOUNT:.0E} with at most {AMOUNT_DECIMAL_PLACES} decimal places, "
+            f"got {value}")})
     return amount
 
 
@@ -146,18 +153,24 @@ def _version_by_key(key: ResolveKey, *, as_of, release) -> tuple[FactorVersion, 
     return version, resolution
 
 
+def _registry_unit(unit: str) -> Unit:
+    # A code wins over another unit's identical symbol.
+    found = Unit.objects.filter(code=unit).first() or Unit.objects.filter(symbol=unit).first()
+    if found is None:
+        raise ValidationError({"unit": f"unknown unit '{unit}': give the code or symbol of one in units/"})
+    return found
+
+
 def _convert(amount: Decimal, unit: str, factor_unit: Unit) -> Decimal:
-    source = Unit.objects.filter(code=unit).first()
-    expression = source.pint_expression if source else unit
-    try:
-        dimension = units.dimension_name(expression)
-    except units.UnitError as exc:
-        raise ValidationError({"unit": str(exc)}) from exc
-    if dimension != factor_unit.dimension:
+    source = _registry_unit(unit)
+    if source.dimension != factor_unit.dimension:
         raise ValidationError({"unit": (
-            f"cannot convert '{unit}' ({dimension}) to '{factor_unit.code}' ({factor_unit.dimension}), "
-            "the factor's activity unit: different physical dimensions")})
-    return units.convert(amount, expression, factor_unit.pint_expression)
+            f"cannot convert '{unit}' ({source.dimension}) to '{factor_unit.code}' "
+            f"({factor_unit.dimension}), the factor's activity unit: different physical dimensions")})
+    try:
+        return units.convert(amount, source.pint_expression, factor_unit.pint_expression)
+    except units.UnitError as exc:  # two stored units that disagree with their declared dimension
+        raise ValidationError({"unit": str(exc)}) from exc
 
 
 def _compute(version: FactorVersion, amount: Decimal, unit: str, converted: Decimal,

@@ -52,3 +52,11 @@ def test_it_names_an_unknown_unit():
 )
 def test_it_names_the_dimension_of_activity_units(expression, dimension):
     assert units.dimension_name(expression) == dimension
+
+
+@pytest.mark.parametrize("expression", ["(kWh", "kWh)", "kWh[", "kWh/0", "1/0",
+                                        "__import__('os').system('id')"])
+def test_a_malformed_expression_is_an_unknown_unit(expression):
+    # Staff type pint expressions into the unit registry; a typo is a form error, not a crash.
+    with pytest.raises(units.UnitError, match="unknown unit"):
+        units.parse_unit(expression)

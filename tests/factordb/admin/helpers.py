@@ -6,8 +6,10 @@ from django.urls import reverse
 
 def _form_values(form: BaseForm) -> dict[str, str]:
     data = {}
-    for name, field in form.fields.items():
-        value = field.prepare_value(form[name].value())
+    for name in form.fields:
+        # BoundField.value() is already prepared for display; preparing it again would send a
+        # JSON field's text as a JSON string ("{}" → "\"{}\"").
+        value = form[name].value()
         key = form.add_prefix(name)
         if isinstance(value, bool):
             if value:

@@ -26,6 +26,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+UNKNOWN_UNIT = "unknown unit '{}': give the code or symbol of one in units/"
+
 
 @pytest.fixture
 def grid(db):
@@ -67,8 +69,20 @@ def test_it_converts_gigajoules_into_the_factors_kilowatt_hours(grid):
     assert result.kg_co2e == Decimal("536.6")
 
 
-def test_it_accepts_a_pint_expression_outside_the_unit_table(grid):
-    assert by_id(grid, amount="3600", unit="MJ").kg_co2e == Decimal("536.6")
+def test_a_unit_is_named_by_its_symbol_too(grid):
+    UnitFactory(code="m3", symbol="m³", pint_expression="meter**3", dimension="volume")
+    with pytest.raises(ValidationError) as raised:
+        by_id(grid, amount="1", unit="m³")
+
+    assert "cannot convert 'm³' (volume)" in field_errors(raised)["unit"][0]
+
+
+@pytest.mark.parametrize("unit", ["MJ", "kWh/0", "10**999999*kWh", "__import__('os').system('id')"])
+def test_a_pint_expression_outside_the_unit_registry_is_refused(grid, unit):
+    with pytest.raises(ValidationError) as raised:
+        by_id(grid, amount="3600", unit=unit)
+
+    assert field_errors(raised) == {"unit": [UNKNOWN_UNIT.format(unit)]}
 
 
 def test_a_unit_of_another_dimension_is_an_error_naming_both_units(grid):
@@ -85,7 +99,7 @@ def test_an_unknown_unit_is_an_error_naming_it(grid):
     with pytest.raises(ValidationError) as raised:
         by_id(grid, amount="1", unit="blorp")
 
-    assert field_errors(raised) == {"unit": ["unknown unit 'blorp'"]}
+    assert field_errors(raised) == {"unit": [UNKNOWN_UNIT.format("blorp")]}
 
 
 @pytest.mark.parametrize(("amount", "message"), [
@@ -93,6 +107,8 @@ def test_an_unknown_unit_is_an_error_naming_it(grid):
     (Decimal("-0.001"), "must not be negative, got -0.001"),
     ("abc", "'abc' is not a number"),
     ("NaN", "'NaN' is not a finite number"),
+    ("1e30", "must be at most 1E+15 with at most 12 decimal places, got 1e30"),
+    ("0.0000000000001", "must be at most 1E+15 with at most 12 decimal places, got 0.0000000000001"),
     (True, "must be a number"),
     (None, "must be a number"),
 ])

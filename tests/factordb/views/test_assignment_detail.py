@@ -53,6 +53,22 @@ def test_it_shows_nothing_to_an_outsider(client, outsider, assignment):
 # --- What the page shows ----------------------------------------------------------------
 
 
+LEGACY_DERIVATIONS = [
+    5, [1, 2], "NCV × CC × OF × 44/12", {"parameters": 5}, {"parameters": {"ncv": 20.9}},
+    {"parameters": {"ncv": {"name": "x", "value": 20.9}}}, {"gases": [1]}, {"gases": {"CO2": 5}},
+    {"gases": {"CO2": {"parameters": 5, "constant": 44, "unit_conversion": None, "result": 1.9}}},
+    {"gases": {"CO2": {"parameters": [1, None], "constant": [44]}}},
+]
+
+
+@pytest.mark.parametrize("derivation", LEGACY_DERIVATIONS)
+def test_it_shows_a_derivation_stored_in_any_legacy_shape(reviewer_client, in_review, assignment,
+                                                          derivation):
+    FactorVersion.objects.filter(pk=in_review.pk).update(derivation=derivation)
+    response = reviewer_client.get(url(assignment))
+    assert response.status_code == 200
+
+
 def test_it_shows_the_identity_the_diff_sources_and_derivation(reviewer_client, in_review, assignment):
     published = SourcedPublishedVersionFactory(factor=in_review.factor, co2e_total=Decimal("0.6"))
     FactorVersion.objects.filter(pk=in_review.pk).update(

@@ -1,0 +1,37 @@
+"""The JSON parser of the API: DRF's, refusing bodies nested deeper than MAX_JSON_DEPTH.
+
+Python's json parser recurses once per level, so a body of 100,000 "[" exhausted the
+interpreter's stack (a RecursionError, answered 500). No request of ours needs more than a
+few levels; the limit is documented in the README.
+"""
+
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+from factordb.bounds import MAX_JSON_DEPTH
+
+TOO_DEEP = f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels of arrays and objects."
+
+
+class BoundedJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError(TOO_DEEP) from exc
+        if json_depth(data) > MAX_JSON_DEPTH:
+            raise ParseError(TOO_DEEP)
+        return data
+
+
+def json_depth(data) -> int:
+    """Levels of arrays and objects in parsed JSON; iterative, so any depth can be measured."""
+    deepest, pending = 0, [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth)
+            pending.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
+    return deepest
