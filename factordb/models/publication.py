@@ -1,0 +1,15 @@
+"""The publication lock: one row that every change of the published set locks first."""
+
+from django.db import models
+
+
+class PublicationLock(models.Model):
+    """Publishing, superseding, withdrawing and cutting a release lock this row before any
+    version row (factordb/services/publication.py), so they run one at a time: a cut sees
+    the published set of one instant, and public events are numbered in commit order."""
+
+    class Meta:
+        verbose_name = "publication lock"
+
+    def __str__(self) -> str:
+        return "publication lock"
