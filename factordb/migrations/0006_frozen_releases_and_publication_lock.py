@@ -101,6 +101,7 @@ class Migration(migrations.Migration):
             name='PublicationLock',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('holds', models.PositiveBigIntegerField(default=0)),
             ],
             options={
                 'verbose_name': 'publication lock',

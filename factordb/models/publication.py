@@ -8,6 +8,11 @@ class PublicationLock(models.Model):
     version row (factordb/services/publication.py), so they run one at a time: a cut sees
     the published set of one instant, and public events are numbered in commit order."""
 
+    # Taking the lock is a write to this row: it blocks on PostgreSQL like SELECT … FOR
+    # UPDATE and, on SQLite, takes the database's write lock at once, so the same code
+    # serialises publications on both.
+    holds = models.PositiveBigIntegerField(default=0)
+
     class Meta:
         verbose_name = "publication lock"
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.db import OperationalError, connection
-from django.db.models import Max
+from django.db.models import F, Max
 
 from factordb.models import PublicationLock, WorkflowEvent
 
@@ -36,12 +36,13 @@ T = TypeVar("T")
 
 
 def hold_publication_lock() -> None:
-    """Lock the publication row until the current transaction ends (a no-op on SQLite, where
-    a writing transaction already holds the whole database)."""
+    """Hold the publication lock until the current transaction ends (held already: a no-op)."""
     if not connection.in_atomic_block:
         raise RuntimeError("the publication lock is held by a transaction; call it inside one")
-    # get_or_create: a flushed test database has lost the row the migration wrote.
-    PublicationLock.objects.select_for_update().get_or_create(pk=1)
+    if not PublicationLock.objects.filter(pk=1).update(holds=F("holds") + 1):
+        # A flushed test database has lost the row the migration wrote.
+        PublicationLock.objects.get_or_create(pk=1)
+        PublicationLock.objects.filter(pk=1).update(holds=F("holds") + 1)
 
 
 def next_event_seq() -> int:
