@@ -57,7 +57,8 @@ def test_each_change_carries_its_seq_and_after_returns_only_later_ones(api, appr
     after = api.get(f"/api/v1/releases/{RELEASE}/").json()["feed_seq"]
     rows = api.get("/api/v1/changes/", {"after": after}).json()["results"]
 
-    assert [(r["change"], r["version"]) for r in rows] == [("superseded", old.version), ("published", new.version)]
+    assert [(r["change"], r["version"]) for r in rows] == [
+        ("superseded", old.version), ("published", new.version)]
     assert rows[1]["seq"] > rows[0]["seq"] > after
     assert api.get("/api/v1/changes/", {"after": rows[1]["seq"]}).json()["results"] == []
 
