@@ -52,15 +52,37 @@ def create_the_lock(apps, schema_editor) -> None:
     apps.get_model("factordb", "PublicationLock").objects.get_or_create(pk=1)
 
 
+# 0005's trigger refuses every UPDATE of an event. For the numbering only, its function lets
+# updates through; the original is back before this transaction commits, so no other session
+# ever sees the permissive one. (ALTER TABLE … DISABLE TRIGGER would fail on a table with
+# deferred checks pending.)
+EVENT_GUARD = """
+CREATE OR REPLACE FUNCTION factordb_refuse_workflow_event_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'workflow events are append-only (% of event %)', TG_OP, OLD.id
+        USING ERRCODE = 'integrity_constraint_violation';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+EVENT_GUARD_OPEN = """
+CREATE OR REPLACE FUNCTION factordb_refuse_workflow_event_change() RETURNS trigger AS $$
+BEGIN
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
 def number_public_events(apps, schema_editor) -> None:
     sql = NUMBER_EVENTS.format(actions=", ".join(f"'{action}'" for action in PUBLIC_ACTIONS))
     postgresql = schema_editor.connection.vendor == "postgresql"
     with schema_editor.connection.cursor() as cursor:
-        if postgresql:  # 0005's trigger refuses every UPDATE of an event, this one included
-            cursor.execute("ALTER TABLE factordb_workflowevent DISABLE TRIGGER factordb_workflowevent_append_only")
+        if postgresql:
+            cursor.execute(EVENT_GUARD_OPEN)
         cursor.execute(sql)
         if postgresql:
-            cursor.execute("ALTER TABLE factordb_workflowevent ENABLE TRIGGER factordb_workflowevent_append_only")
+            cursor.execute(EVENT_GUARD)
 
 
 def freeze_sealed_releases(apps, schema_editor) -> None:
