@@ -126,7 +126,8 @@ class Migration(migrations.Migration):
                 ('holds', models.PositiveBigIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'publication lock',
+                'verbose_name': '发布锁',
+                'verbose_name_plural': '发布锁',
             },
         ),
         migrations.AddField(

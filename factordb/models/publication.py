@@ -1,6 +1,7 @@
 """The publication lock: one row that every change of the published set locks first."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PublicationLock(models.Model):
@@ -14,7 +15,8 @@ class PublicationLock(models.Model):
     holds = models.PositiveBigIntegerField(default=0)
 
     class Meta:
-        verbose_name = "publication lock"
+        verbose_name = _("发布锁")
+        verbose_name_plural = _("发布锁")
 
     def __str__(self) -> str:
-        return "publication lock"
+        return str(self._meta.verbose_name)
