@@ -31,6 +31,9 @@ def everything_the_release_shows(api, public_id: str) -> dict:
                  "/api/v1/factors/"):
         response = api.get(path, {"release": RELEASE} if "factors" in path else {})
         answers[path] = (response.status_code, response.json())
+    calculation = {"public_id": public_id, "amount": "10", "unit": "kWh", "release": RELEASE}
+    response = api.post("/api/v1/calculate/", calculation, format="json")
+    answers["calculate"] = (response.status_code, response.json())
     return answers
 
 
@@ -38,6 +41,7 @@ def test_renaming_retitling_and_republishing_change_nothing_a_sealed_release_sho
         api, approver, editor, sealed):
     factor = sealed.factor
     before = everything_the_release_shows(api, factor.public_id)
+    assert {status for status, *_ in before.values()} == {200}
 
     factor.name_zh, factor.name_en = "改名后的因子", "Renamed factor"
     factor.save()
