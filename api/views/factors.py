@@ -26,7 +26,8 @@ AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATETIME, description=(
     "ISO 8601 time, not in the future: answer with the version in force then."))
 
 RELEASE = OpenApiParameter("release", OpenApiTypes.STR, description=(
-    "Release name (e.g. 2025.1): answer with the version that release pinned."))
+    "Release name (e.g. 2025.1): answer with the version that release pinned, exactly as the "
+    "release showed it when it was sealed (names, codes, sources and status of that moment)."))
 
 
 class FactorPagination(CursorPagination):
