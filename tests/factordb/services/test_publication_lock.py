@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from factordb.models import FactorVersion, Release, ReleaseEntry, WorkflowEvent
 from factordb.services import review
@@ -67,22 +68,29 @@ def published_when(feed_seq: int) -> set[int]:
 
 
 def test_a_cut_under_concurrent_publications_and_withdrawals_pins_one_instant(approver, editor):
+    """Each round: a republication, a scheduled republication, a withdrawal and a cut at once."""
     for n in range(1, ROUNDS + 1):
         republished = SourcedPublishedVersionFactory()
         withdrawn = SourcedPublishedVersionFactory()
         newer = ApprovedVersionFactory(factor=republished.factor, version=republished.version + 1,
                                        author=editor)
+        scheduled = SourcedPublishedVersionFactory()
+        ApprovedVersionFactory(factor=scheduled.factor, version=scheduled.version + 1, author=editor,
+                               scheduled_publication_at=timezone.now(), scheduled_by=approver)
         errors = run_at_once(
             lambda newer=newer: review.factor_version_publish(version=newer, actor=approver),
+            review.publish_due_versions,
             lambda withdrawn=withdrawn: review.factor_version_withdraw(
                 version=withdrawn, actor=approver, reason="a wrong value"),
             lambda n=n: release_cut(name=f"2025.{n}", actor=approver),
         )
         assert errors == [], f"round {n}"
+        assert FactorVersion.objects.published().get(factor=scheduled.factor).version == scheduled.version + 1
 
         release = Release.objects.get(name=f"2025.{n}")
         pinned = list(ReleaseEntry.objects.filter(release=release).values_list("version_id", flat=True))
         factors = Counter(FactorVersion.objects.filter(pk__in=pinned).values_list("factor_id", flat=True))
         assert factors[republished.factor_id] == 1, f"round {n}: the republished factor, exactly once"
+        assert factors[scheduled.factor_id] == 1, f"round {n}: the factor published on schedule, exactly once"
         assert max(factors.values()) == 1, f"round {n}"
         assert set(pinned) == published_when(release.content.feed_seq), f"round {n}"
