@@ -80,8 +80,8 @@ postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql",
 def test_a_publication_held_open_is_not_lost_when_another_commits_first(approver, editor):
     held_old, other_old = SourcedPublishedVersionFactory(), SourcedPublishedVersionFactory()
     release_cut(name=RELEASE, actor=approver)
-    held_new = ApprovedVersionFactory(factor=held_old.factor, version=2, author=editor)
-    other_new = ApprovedVersionFactory(factor=other_old.factor, version=2, author=editor)
+    held_new = ApprovedVersionFactory(factor=held_old.factor, version=held_old.version + 1, author=editor)
+    other_new = ApprovedVersionFactory(factor=other_old.factor, version=other_old.version + 1, author=editor)
     mirror = Mirror(APIClient(), RELEASE)
     written, let_go = threading.Event(), threading.Event()
 
@@ -114,7 +114,9 @@ def test_a_publication_held_open_is_not_lost_when_another_commits_first(approver
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("seed", range(5))
-def test_a_mirror_replaying_a_release_and_the_feed_ends_equal_to_the_live_state(approver, editor, seed):
+def test_a_mirror_replaying_a_release_and_the_feed_ends_equal_to_the_live_state(approver, editor, seed,
+                                                                              settings):
+    settings.API_ANON_RATE = "100000/min"  # the mirror polls as fast as it can
     rng = random.Random(seed)
     published = SourcedPublishedVersionFactory.create_batch(6)
     release_cut(name=RELEASE, actor=approver)
@@ -128,22 +130,30 @@ def test_a_mirror_replaying_a_release_and_the_feed_ends_equal_to_the_live_state(
             steps.append(lambda v=newer: review.factor_version_publish(version=v, actor=approver))
     mirror = Mirror(APIClient(), RELEASE)
     done = threading.Event()
+    errors: list[BaseException] = []
 
-    def run(step) -> None:
-        time.sleep(rng.random() / 10)
+    def run(step, pause: float) -> None:
+        time.sleep(pause)
         try:
             step()
+        except BaseException as error:  # every error is a finding
+            errors.append(error)
         finally:
             connection.close()
 
     def poll() -> None:
-        while not done.is_set():
-            mirror.sync()
-        connection.close()
+        try:
+            while not done.is_set():
+                mirror.sync()
+                time.sleep(0.01)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
 
     poller = threading.Thread(target=poll)
     poller.start()
-    workers = [threading.Thread(target=run, args=(step,)) for step in steps]
+    workers = [threading.Thread(target=run, args=(step, rng.random() / 10)) for step in steps]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -152,4 +162,5 @@ def test_a_mirror_replaying_a_release_and_the_feed_ends_equal_to_the_live_state(
     poller.join(timeout=60)
     mirror.sync()
 
+    assert errors == []
     assert mirror.published == live()
