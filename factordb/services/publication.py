@@ -36,7 +36,8 @@ T = TypeVar("T")
 
 
 def hold_publication_lock() -> None:
-    """Hold the publication lock until the current transaction ends (held already: a no-op)."""
+    """Hold the publication lock until the current transaction ends (taking it again in the
+    same transaction changes nothing)."""
     if not connection.in_atomic_block:
         raise RuntimeError("the publication lock is held by a transaction; call it inside one")
     if not PublicationLock.objects.filter(pk=1).update(holds=F("holds") + 1):

@@ -7,11 +7,12 @@ import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from factordb.models import FactorVersion, Release, ReleaseEntry, WorkflowEvent
 from factordb.services import review
+from factordb.services.publication import retry_on_conflict
 from factordb.services.releases import release_cut
 from tests.factories import ApprovedVersionFactory, SourcedPublishedVersionFactory
 
@@ -94,3 +95,27 @@ def test_a_cut_under_concurrent_publications_and_withdrawals_pins_one_instant(ap
         assert factors[scheduled.factor_id] == 1, f"round {n}: the factor published on schedule, exactly once"
         assert max(factors.values()) == 1, f"round {n}"
         assert set(pinned) == published_when(release.content.feed_seq), f"round {n}"
+
+
+def test_a_deadlocked_step_is_retried_until_it_goes_through(approver):
+    """Two steps locking two versions in opposite orders: PostgreSQL aborts one, which runs again."""
+    first, second = SourcedPublishedVersionFactory.create_batch(2)
+    both_hold_one = threading.Barrier(2)
+    attempts = Counter()
+
+    def lock_in_order(name: str, order: list[int]) -> None:
+        @retry_on_conflict
+        @transaction.atomic
+        def step() -> None:
+            attempts[name] += 1
+            FactorVersion.objects.select_for_update(of=("self",)).get(pk=order[0])
+            if attempts[name] == 1:
+                both_hold_one.wait(timeout=10)
+            FactorVersion.objects.select_for_update(of=("self",)).get(pk=order[1])
+        step()
+
+    errors = run_at_once(lambda: lock_in_order("a", [first.pk, second.pk]),
+                         lambda: lock_in_order("b", [second.pk, first.pk]))
+
+    assert errors == []
+    assert sorted(attempts.values()) == [1, 2]
