@@ -40,7 +40,8 @@ class FactorFilter(filters.FilterSet):
         help_text="ISO 8601 time: the versions in force then (published_at <= t < superseded_at).")
     release = filters.CharFilter(
         method="filter_release",
-        help_text="Release name (e.g. 2025.1): the versions it pinned, whatever became of them since.")
+        help_text=("Release name (e.g. 2025.1): the versions it pinned, shown as the release showed them "
+                   "when it was sealed; the other filters match today's codes and names."))
     updated_since = filters.IsoDateTimeFilter(
         method="filter_updated_since", help_text="Versions published, superseded or withdrawn since then.")
 

@@ -1,5 +1,7 @@
 """Shapes of the API's answers. Decimals are strings, never floats; names come in both languages."""
 
+import json
+
 from rest_framework import serializers
 
 from factordb.models import Category, FactorVersion, Gas, GwpSet, Region, Source, Unit
@@ -121,3 +123,11 @@ class FactorSerializer(serializers.Serializer):
     boundary = serializers.CharField(source="factor.boundary")
     method = serializers.CharField(source="factor.method")
     version = VersionSerializer(source="*")
+
+
+class FrozenFactorSerializer(FactorSerializer):
+    """A factor as a release pinned it: the document frozen when the release was sealed
+    (factordb/services/exports.py renders it in FactorSerializer's shape)."""
+
+    def to_representation(self, instance) -> dict:
+        return json.loads(instance.frozen_document)

@@ -73,10 +73,14 @@ RECORDED_STEPS: dict[str, tuple[S, ...]] = {"schedule": (S.APPROVED,), "correct"
 def _write(version, name: str, target: S, *, actor, comment: str):
     """Save the version at `target` and the event saying who, when, from, to and why."""
     from factordb.models import WorkflowEvent
+    from factordb.services.publication import next_event_seq
 
+    # A public step is numbered for the change feed under the publication lock (before `at`,
+    # which then cannot be earlier than any event numbered before it).
+    seq = next_event_seq() if name in PUBLIC_ACTIONS else None
     event = WorkflowEvent(
         version=version, action=name, from_status=version.status, to_status=target,
-        actor=actor, comment=comment, at=timezone.now(),
+        actor=actor, comment=comment, at=timezone.now(), seq=seq,
     )
     version.status = target
     version._change_reason = f"{name}: {comment}" if comment else name

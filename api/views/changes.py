@@ -1,4 +1,11 @@
-"""changes/: what was published, superseded, withdrawn or corrected since a time, for calculators to sync."""
+"""changes/: what was published, superseded, withdrawn or corrected, in the order it became visible.
+
+Each change carries `seq`, numbered under the publication lock (factordb/services/
+publication.py), so `seq` follows commit order: once a client has seen `seq` n, no change
+numbered n or lower can appear later. A client syncs with `?after=<the last seq it applied>`
+(a release states its position as `feed_seq`); `?since=<time>` is for a first sync only,
+since a change committed late can carry an earlier time than one already served.
+"""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,8 +18,16 @@ from api.schema import ERRORS
 from factordb.models import WorkflowEvent
 from factordb.workflow import PUBLIC_ACTIONS
 
+AFTER = OpenApiParameter("after", OpenApiTypes.INT, description=(
+    "The feed's cursor: changes with a greater `seq` than this, in `seq` order. Pass the `seq` of "
+    "the last change you applied, or a release's `feed_seq` to follow on from its download."))
+SINCE = OpenApiParameter("since", OpenApiTypes.DATETIME, description=(
+    "For a first sync only: changes at or after this time. Continue with `after`, never with a "
+    "later `since`: a change committed late may carry an earlier time than one already served."))
+
 
 class ChangeSerializer(serializers.Serializer):
+    seq = serializers.IntegerField(help_text="Position in commit order; the cursor for `after`.")
     at = serializers.DateTimeField()
     change = serializers.SerializerMethodField(
         help_text="published, superseded, withdrawn, or corrected: an approver's recorded correction "
@@ -35,7 +50,15 @@ class ChangePagination(CursorPagination):
     page_size = 500
     page_size_query_param = "page_size"
     max_page_size = 5000
-    ordering = ("at", "pk")
+    ordering = ("seq",)
+
+
+def parse_after(raw: str | None) -> int | None:
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise serializers.ValidationError({"after": [f"'{raw}' is not a feed position (an integer ≥ 0)."]})
+    return int(raw)
 
 
 class ChangeList(CachedReadMixin, generics.ListAPIView):
@@ -44,13 +67,23 @@ class ChangeList(CachedReadMixin, generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        since = parse_moment(self.request.query_params.get("since"), "since", required=True)
-        return (WorkflowEvent.objects.filter(action__in=PUBLIC_ACTIONS, at__gte=since)
-                .select_related("version__factor"))
+        after = parse_after(self.request.query_params.get("after"))
+        since = parse_moment(self.request.query_params.get("since"), "since", required=after is None)
+        changes = WorkflowEvent.objects.filter(action__in=PUBLIC_ACTIONS, seq__isnull=False)
+        if after is not None:
+            changes = changes.filter(seq__gt=after)
+        if since is not None:
+            changes = changes.filter(at__gte=since)
+        return changes.select_related("version__factor")
 
     @extend_schema(
-        summary="Publications, supersessions, withdrawals and corrections since a time (oldest first)",
-        parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, required=True)],
+        summary="Publications, supersessions, withdrawals and corrections, in commit order",
+        description=(
+            "Each change carries `seq`, its position in commit order: once you have seen `seq` n, no "
+            "change numbered n or lower appears later. Sync with `after=<the last seq you applied>`; "
+            "start from a release's download with `after=<its feed_seq>`. `since` is for a first sync "
+            "only. One of `after` and `since` is required."),
+        parameters=[AFTER, SINCE],
         responses={200: ChangeSerializer(many=True), **ERRORS},
     )
     def get(self, request, *args, **kwargs):

@@ -1,6 +1,6 @@
 """Factors: the list with filters, one factor's version in force, and its published history."""
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,16 +16,17 @@ from api.filters import FactorFilter, StrictOrderingFilter
 from api.params import MOMENT_HELP, parse_moment
 from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
-from api.serializers import FactorSerializer, VersionSerializer
+from api.serializers import FactorSerializer, FrozenFactorSerializer, VersionSerializer
 from factordb.constants import FROZEN_STATUSES
-from factordb.models import FactorVersion, Release, VersionSource
+from factordb.models import FactorVersion, Release, ReleaseFactor, VersionSource
 from factordb.services.resolution import visible_versions
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATETIME, description=(
     f"Not in the future: answer with the version in force then. {MOMENT_HELP}"))
 
 RELEASE = OpenApiParameter("release", OpenApiTypes.STR, description=(
-    "Release name (e.g. 2025.1): answer with the version that release pinned."))
+    "Release name (e.g. 2025.1): answer with the version that release pinned, exactly as the "
+    "release showed it when it was sealed (names, codes, sources and status of that moment)."))
 
 # The one answer for every factor the public cannot see: unknown, never published, or not
 # in force at `as_of` or in the release asked for. It names no id and no reason.
@@ -58,6 +59,11 @@ def with_content(versions: QuerySet) -> QuerySet:
     return versions.prefetch_related("gas_amounts__gas", Prefetch("version_sources", queryset=cited))
 
 
+def with_frozen_document(versions: QuerySet, release: str) -> QuerySet:
+    frozen = ReleaseFactor.objects.filter(release__name=release, version=OuterRef("pk"))
+    return versions.annotate(frozen_document=Subquery(frozen.values("document")[:1]))
+
+
 class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Published factors only: nothing under review is ever served."""
 
@@ -70,9 +76,17 @@ class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet:
-        versions = visible_versions(as_of=parse_as_of(self.request), release=parse_release(self.request))
+        release = parse_release(self.request)
+        versions = visible_versions(as_of=parse_as_of(self.request), release=release)
+        versions = with_content(versions) if release is None else with_frozen_document(versions, release)
         # Friendly names for ordering and the cursor: ?ordering=-year,public_id
-        return with_content(versions).annotate(public_id=F("factor__public_id"), year=F("factor__year"))
+        return versions.annotate(public_id=F("factor__public_id"), year=F("factor__year"))
+
+    def get_serializer_class(self):
+        # A release answers with what it showed when it was sealed, never with today's names.
+        if self.request.query_params.get("release"):
+            return FrozenFactorSerializer
+        return super().get_serializer_class()
 
     def get_object(self) -> FactorVersion:
         # Looked up among the visible versions only: an id that exists but was never

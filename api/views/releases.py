@@ -1,10 +1,14 @@
 """Releases: the citable editions, their differences, and their canonical downloads."""
 
-import hashlib
-
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -13,16 +17,35 @@ from rest_framework.response import Response
 from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
 from factordb.models import Release
-from factordb.services.exports import release_canonical_csv, release_canonical_json
+from factordb.services.exports import release_csv, release_json
 from factordb.services.releases import release_diff
+
+
+class ReleaseFileSerializer(serializers.Serializer):
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
     factor_count = serializers.IntegerField(source="entries.count", read_only=True)
+    files = serializers.SerializerMethodField(help_text=(
+        "Each download's SHA-256 and size in bytes, fixed when the release was sealed."))
+    feed_seq = serializers.IntegerField(source="content.feed_seq", read_only=True, help_text=(
+        "The change feed's position at the cut: replay changes/?after=<feed_seq> on top of the "
+        "release's content to reach the live state."))
 
     class Meta:
         model = Release
-        fields = ("name", "published_at", "notes_zh", "notes_en", "checksum_sha256", "factor_count")
+        fields = ("name", "published_at", "notes_zh", "notes_en", "checksum_sha256", "factor_count",
+                  "files", "feed_seq")
+
+    @extend_schema_field(serializers.DictField(child=ReleaseFileSerializer()))
+    def get_files(self, release: Release) -> dict[str, dict]:
+        content = release.content
+        return {
+            "download.json": {"sha256": content.json_sha256, "size": content.json_size},
+            "download.csv": {"sha256": content.csv_sha256, "size": content.csv_size},
+        }
 
 
 class ReleaseDiffSerializer(serializers.Serializer):
@@ -33,11 +56,12 @@ class ReleaseDiffSerializer(serializers.Serializer):
     withdrawn = serializers.ListField(child=serializers.CharField())
 
 
-def _download(body: bytes, *, name: str, extension: str, content_type: str) -> HttpResponse:
+def _download(body: bytes, *, sha256: str, name: str, extension: str, content_type: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="factordb-{name}.{extension}"'
-    # The JSON's digest is the release's checksum; the CSV carries its own.
-    response["X-Checksum-SHA256"] = hashlib.sha256(body).hexdigest()
+    # The digest sealed with the bytes, never one recomputed from what is being sent: a
+    # client comparing it with the release metadata checks what the release promised.
+    response["X-Checksum-SHA256"] = sha256
     return response
 
 
@@ -46,7 +70,8 @@ def _download(body: bytes, *, name: str, extension: str, content_type: str) -> H
     retrieve=extend_schema(summary="One release", responses={200: ReleaseSerializer, **ERRORS}),
 )
 class ReleaseViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Release.objects.exclude(checksum_sha256="").order_by("-published_at")
+    queryset = (Release.objects.exclude(checksum_sha256="").order_by("-published_at")
+                .select_related("content").defer("content__json_bytes", "content__csv_bytes"))
     serializer_class = ReleaseSerializer
     lookup_field = "name"
     lookup_value_regex = "[^/]+"
@@ -78,14 +103,16 @@ class ReleaseViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
                    responses={(200, "application/json"): OpenApiResponse(OpenApiTypes.BINARY), **ERRORS})
     def download_json(self, request: Request, name: str) -> HttpResponse:
         release = self.get_object()
-        return _download(release_canonical_json(release), name=release.name, extension="json",
+        return _download(release_json(release), sha256=release.content.json_sha256, name=release.name,
+                         extension="json",
                          content_type="application/json; charset=utf-8")
 
     @extend_schema(summary="The canonical CSV export, with its SHA-256 in X-Checksum-SHA256",
                    responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY), **ERRORS})
     def download_csv(self, request: Request, name: str) -> HttpResponse:
         release = self.get_object()
-        return _download(release_canonical_csv(release), name=release.name, extension="csv",
+        return _download(release_csv(release), sha256=release.content.csv_sha256, name=release.name,
+                         extension="csv",
                          content_type="text/csv; charset=utf-8")
 
 

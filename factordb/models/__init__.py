@@ -1,6 +1,7 @@
 from .factor import Factor, FactorVersion, GasAmount, PublishedVersionError, VersionSource
+from .publication import PublicationLock
 from .reference import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit
-from .release import Release, ReleaseEntry, ReleaseFrozenError
+from .release import Release, ReleaseContent, ReleaseEntry, ReleaseFactor, ReleaseFrozenError
 from .review import ReviewAssignment, ReviewDecision, WorkflowEvent
 
 __all__ = [
@@ -12,10 +13,13 @@ __all__ = [
     "GasAmount",
     "GwpSet",
     "GwpValue",
+    "PublicationLock",
     "PublishedVersionError",
     "Region",
     "Release",
+    "ReleaseContent",
     "ReleaseEntry",
+    "ReleaseFactor",
     "ReleaseFrozenError",
     "ReviewAssignment",
     "ReviewDecision",

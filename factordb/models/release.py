@@ -118,3 +118,79 @@ class ReleaseEntry(models.Model):
         if Release.objects.filter(pk=self.release_id).exclude(checksum_sha256="").exists():
             raise ReleaseFrozenError(_("已发行的版本不可删除因子。"))
         return super().delete(*args, **kwargs)
+
+
+class FrozenQuerySet(models.QuerySet):
+    """Frozen content is written once, in the cut that seals its release, and never again."""
+
+    def update(self, **kwargs) -> int:
+        raise ReleaseFrozenError(_("已发行的版本不可修改或删除。"))
+
+    def delete(self):
+        raise ReleaseFrozenError(_("已发行的版本不可修改或删除。"))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        release_ids = {obj.release_id for obj in objs}
+        if Release.objects.filter(pk__in=release_ids).exclude(checksum_sha256="").exists():
+            raise ReleaseFrozenError(_("已发行的版本不可修改或删除。"))
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class FrozenRecord(models.Model):
+    """Written while its release is being cut; refused once it exists or the release is sealed."""
+
+    objects = FrozenQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        sealed = Release.objects.filter(pk=self.release_id).exclude(checksum_sha256="").exists()
+        if self.pk is not None or sealed:
+            raise ReleaseFrozenError(_("已发行的版本不可修改或删除。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ReleaseFrozenError(_("已发行的版本不可修改或删除。"))
+
+
+class ReleaseContent(FrozenRecord):
+    """A release as it was at its cut: the exact bytes of its downloads, their digests, and
+    the change feed's position, so a mirror can start from the release and follow the feed."""
+
+    release = models.OneToOneField(Release, on_delete=models.PROTECT, related_name="content")
+    json_bytes = models.BinaryField()
+    json_sha256 = models.CharField(max_length=64)
+    json_size = models.PositiveBigIntegerField()
+    csv_bytes = models.BinaryField()
+    csv_sha256 = models.CharField(max_length=64)
+    csv_size = models.PositiveBigIntegerField()
+    # The `seq` of the last public workflow event committed before the cut.
+    feed_seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("发行版内容")
+        verbose_name_plural = _("发行版内容")
+
+    def __str__(self) -> str:
+        return f"{self.release_id}: {self.json_sha256}"
+
+
+class ReleaseFactor(FrozenRecord):
+    """What `?release=` answers for one pinned version: its API document, frozen at the cut
+    (names, codes, sources as they were then; status "published", as it was)."""
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="frozen_factors")
+    version = models.ForeignKey(FactorVersion, on_delete=models.PROTECT, related_name="+")
+    document = models.TextField()
+
+    class Meta:
+        verbose_name = _("发行版因子")
+        verbose_name_plural = _("发行版因子")
+        constraints = [
+            models.UniqueConstraint(fields=["release", "version"], name="release_factor_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release_id}: {self.version_id}"

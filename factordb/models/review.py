@@ -83,6 +83,9 @@ class WorkflowEvent(models.Model):
     )
     at = models.DateTimeField(_("时间"))
     comment = models.TextField(_("说明"), blank=True)
+    # The change feed's cursor: public events only, numbered under the publication lock, so
+    # the order of `seq` is the order in which the events became visible (commit order).
+    seq = models.PositiveBigIntegerField(_("变更序号"), null=True, blank=True, unique=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -7,8 +7,10 @@ moved address is still corrected without a new review round, but only by an appr
 a reason, on the record:
 - the corrected row's history carries the reason and the approver;
 - every public version that shows the text gets a `correct` step in the workflow log, which
-  the change feed serves (so a mirror fetches the factor again), Last-Modified follows and
-  the cache generation moves with.
+  the change feed serves (so a mirror fetches the factor again) and the cache generation
+  moves with.
+Like every step that writes a public event, a correction takes the publication lock first
+(factordb/services/publication.py), so its events are numbered in commit order.
 """
 
 from django.core.exceptions import ValidationError
@@ -21,22 +23,27 @@ from factordb import workflow
 from factordb.constants import FROZEN_STATUSES
 from factordb.models import Factor, FactorVersion, Source
 from factordb.models.reviewed import ReviewedTextMixin
+from factordb.services.publication import hold_publication_lock, retry_on_conflict
 
 
+@retry_on_conflict
 @transaction.atomic
 def factor_correct_names(*, factor: Factor, name_zh: str, name_en: str, actor, reason: str) -> Factor:
     """Correct a factor's names; each of its public versions records the correction."""
     reason = _authorised(actor, reason)
+    hold_publication_lock()
     factor = Factor.objects.select_for_update().get(pk=factor.pk)
     _save_corrected(factor, {"name_zh": name_zh, "name_en": name_en}, actor=actor, reason=reason)
     _announce(FactorVersion.objects.filter(factor=factor), actor=actor, reason=reason)
     return factor
 
 
+@retry_on_conflict
 @transaction.atomic
 def source_correct_citation(*, source: Source, actor, reason: str, **fields) -> Source:
     """Correct fields of a source's citation; each public version citing it records the correction."""
     reason = _authorised(actor, reason)
+    hold_publication_lock()
     unknown = sorted(set(fields) - set(Source.REVIEWED_FIELDS))
     if unknown:
         raise ValidationError({name: _("此字段不能在此更正。") for name in unknown})
@@ -70,6 +77,6 @@ def _save_corrected(record: ReviewedTextMixin, values: dict, *, actor, reason: s
 def _announce(versions: QuerySet[FactorVersion], *, actor, reason: str) -> None:
     """A `correct` step for each public version among `versions`: what the public reads of it changed."""
     public = list(versions.filter(status__in=FROZEN_STATUSES).values_list("pk", flat=True))
-    # Lock the version rows alone, in one order, as every other step does before writing.
-    for version in FactorVersion.objects.select_for_update().filter(pk__in=public).order_by("pk"):
+    # Under the publication lock: the version rows alone, as every other step locks them.
+    for version in FactorVersion.objects.select_for_update(of=("self",)).filter(pk__in=public):
         workflow.record(version, "correct", actor=actor, comment=reason)

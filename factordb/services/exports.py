@@ -1,19 +1,27 @@
-"""The canonical export of a release: the same data always gives the same bytes.
+"""The canonical export of a release, frozen when the release is sealed.
 
-Its SHA-256 is the release's checksum, so a calculator holding an export can prove which
-data it used, on any database the platform runs on.
+`release_freeze` runs in the cut's transaction: it renders the downloads (JSON and CSV)
+and what `?release=` answers for each pinned version, from the data as it is at that
+instant, and stores them (ReleaseContent, ReleaseFactor). From then on the release is
+served from those rows only, byte for byte: renaming a factor, a unit or a category, or
+retitling a source later changes the live API, never a release (docs/adr/0014). The JSON's
+SHA-256 is the release's checksum, so a calculator holding an export can prove which data
+it used.
 """
 
 import csv
 import hashlib
 import io
 import json
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
-from factordb.models import FactorVersion, Release, VersionSource
+from factordb.models import FactorVersion, Release, ReleaseContent, ReleaseFactor, VersionSource
+from factordb.services.publication import last_event_seq
 
 CSV_COLUMNS = (
     "public_id", "version", "dataset", "category", "region", "unit", "year", "boundary", "method",
@@ -36,6 +44,7 @@ def _pinned_versions(release: Release):
     return (
         FactorVersion.objects.filter(release_entries__release=release)
         .select_related("factor__dataset", "factor__category", "factor__region", "factor__unit", "gwp_set")
+        .order_by("pk")
         .prefetch_related(
             "gas_amounts__gas",
             Prefetch("version_sources", queryset=VersionSource.objects.select_related("source")),
@@ -71,20 +80,20 @@ def _row(version: FactorVersion) -> dict:
     }
 
 
-def release_canonical_rows(release: Release) -> list[dict]:
-    return sorted((_row(v) for v in _pinned_versions(release)), key=lambda row: row["public_id"])
+def _canonical_rows(versions: list[FactorVersion]) -> list[dict]:
+    return sorted((_row(v) for v in versions), key=lambda row: row["public_id"])
 
 
-def release_canonical_json(release: Release) -> bytes:
-    document = {"release": release.name, "factors": release_canonical_rows(release)}
+def _canonical_json(release: Release, rows: list[dict]) -> bytes:
+    document = {"release": release.name, "factors": rows}
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def release_canonical_csv(release: Release) -> bytes:
+def _canonical_csv(rows: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for row in release_canonical_rows(release):
+    for row in rows:
         writer.writerow(row | {
             "gas_amounts": ";".join(f"{gas}={amount}" for gas, amount in sorted(row["gas_amounts"].items())),
             "sources": " | ".join(row["sources"]),
@@ -92,5 +101,113 @@ def release_canonical_csv(release: Release) -> bytes:
     return buffer.getvalue().encode()
 
 
-def release_checksum(release: Release) -> str:
-    return hashlib.sha256(release_canonical_json(release)).hexdigest()
+# --- What `?release=` answers, frozen: the shape of api.serializers.FactorSerializer -----
+# Rendered here because the cut must store it in its own transaction; a test
+# (tests/api/test_sealed_release_content.py) holds it equal to the live answer at the cut.
+
+
+def _api_decimal(value: Decimal | None, places: int) -> str | None:
+    # As DRF's DecimalField(decimal_places=places, normalize_output=True) writes it.
+    if value is None:
+        return None
+    return format(Decimal(value).quantize(Decimal(1).scaleb(-places)).normalize(), "f")
+
+
+def _api_moment(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        text = timezone.localtime(value).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return value.isoformat()
+
+
+def _api_plain(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.normalize())
+
+
+def _api_version(version: FactorVersion) -> dict:
+    return {
+        "version": version.version, "status": version.status,
+        "co2e_total": _api_decimal(version.co2e_total, 8), "gwp_set": version.gwp_set.code,
+        "biogenic_co2": _api_decimal(version.biogenic_co2, 8), "is_removal": version.is_removal,
+        "gas_amounts": [{"gas": row.gas.code, "amount": _api_decimal(row.amount, 10)}
+                        for row in version.gas_amounts.all()],
+        "uncertainty": {"distribution": version.uncertainty_distribution or None,
+                        "low_pct": _api_plain(version.uncertainty_low_pct),
+                        "high_pct": _api_plain(version.uncertainty_high_pct),
+                        "gsd": _api_plain(version.uncertainty_gsd)},
+        "data_quality": {"reliability": version.dq_reliability, "completeness": version.dq_completeness,
+                         "temporal": version.dq_temporal, "geographical": version.dq_geographical,
+                         "technological": version.dq_technological, "note": version.quality_note},
+        "derivation": version.derivation,
+        "sources": [{"title": vs.source.title, "publisher": vs.source.publisher, "year": vs.source.year,
+                     "url": vs.source.url, "document_id": vs.source.document_id, "locator": vs.locator}
+                    for vs in version.version_sources.all()],
+        "notes_zh": version.notes_zh, "notes_en": version.notes_en,
+        "valid_from": _api_moment(version.valid_from), "valid_to": _api_moment(version.valid_to),
+        "published_at": _api_moment(version.published_at),
+        "superseded_at": _api_moment(version.superseded_at),
+    }
+
+
+def factor_document(version: FactorVersion) -> dict:
+    """One pinned version as the factors API shows it."""
+    factor = version.factor
+    return {
+        "public_id": factor.public_id, "name_zh": factor.name_zh, "name_en": factor.name_en,
+        "dataset": factor.dataset.code, "authority_rank": factor.dataset.authority_rank,
+        "category": factor.category.code, "region": factor.region.code, "unit": factor.unit.code,
+        "year": factor.year, "boundary": factor.boundary, "method": factor.method,
+        "version": _api_version(version),
+    }
+
+
+# --- Freezing and serving -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedRelease:
+    json_bytes: bytes
+    csv_bytes: bytes
+    documents: dict[int, str]  # version id → the JSON text `?release=` answers for it
+
+    def digest(self, body: bytes) -> str:
+        return hashlib.sha256(body).hexdigest()
+
+
+def release_render(release: Release) -> RenderedRelease:
+    """Everything the release will ever show, from the data as it is now."""
+    versions = list(_pinned_versions(release))
+    rows = _canonical_rows(versions)
+    return RenderedRelease(
+        json_bytes=_canonical_json(release, rows), csv_bytes=_canonical_csv(rows),
+        documents={v.pk: json.dumps(factor_document(v), ensure_ascii=False) for v in versions},
+    )
+
+
+def release_content_fields(rendered: RenderedRelease) -> dict:
+    return {"json_bytes": rendered.json_bytes, "json_sha256": rendered.digest(rendered.json_bytes),
+            "json_size": len(rendered.json_bytes), "csv_bytes": rendered.csv_bytes,
+            "csv_sha256": rendered.digest(rendered.csv_bytes), "csv_size": len(rendered.csv_bytes)}
+
+
+def release_freeze(release: Release) -> ReleaseContent:
+    """Store, once, everything the release will ever show (inside the cut, under the
+    publication lock, so the feed position is that of the pinned set)."""
+    rendered = release_render(release)
+    ReleaseFactor.objects.bulk_create(
+        ReleaseFactor(release=release, version_id=pk, document=document)
+        for pk, document in rendered.documents.items()
+    )
+    content = ReleaseContent(release=release, feed_seq=last_event_seq(), **release_content_fields(rendered))
+    content.save()
+    return content
+
+
+def release_json(release: Release) -> bytes:
+    return bytes(release.content.json_bytes)
+
+
+def release_csv(release: Release) -> bytes:
+    return bytes(release.content.csv_bytes)

@@ -22,6 +22,7 @@ from factordb.models import (
     Source,
     VersionSource,
 )
+from factordb.services.publication import hold_publication_lock, retry_on_conflict
 
 # The stored precision of a total (FactorVersion.co2e_total has 8 decimal places).
 CO2E_PRECISION = Decimal("1e-8")
@@ -122,6 +123,7 @@ def factor_version_add_draft(*, version: FactorVersion, author, reason: str = ""
     return version
 
 
+@retry_on_conflict
 @transaction.atomic
 def factor_version_publish_official(
     *, version: FactorVersion, published_at: datetime, actor=None,
@@ -138,13 +140,13 @@ def factor_version_publish_official(
     actor = actor or version.author
     if not (has_role(actor, Role.APPROVER) or has_role(actor, Role.ADMIN)):
         raise ForbiddenAction(_("只有审批人或管理员可以不经评审发布官方统计数据。"))
-    version = FactorVersion.objects.select_for_update().get(pk=version.pk)
+    hold_publication_lock()  # lock order: factordb/services/publication.py
+    version = FactorVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     workflow.guard(version, "publish_official")
-    previous = (
-        FactorVersion.objects.select_for_update()
-        .filter(factor_id=version.factor_id, status=FactorStatus.PUBLISHED)
-        .first()
-    )
+    previous = next(iter(
+        FactorVersion.objects.select_for_update(of=("self",))
+        .filter(factor_id=version.factor_id, status=FactorStatus.PUBLISHED).order_by()
+    ), None)
     if previous is not None:
         previous.superseded_at = published_at
         workflow.transition(previous, "supersede", actor=actor, comment=f"superseded by v{version.version}")

@@ -1,4 +1,10 @@
-"""Cutting releases: named, sealed editions of everything published at one moment."""
+"""Cutting releases: named, sealed editions of everything published at one moment.
+
+A cut holds the publication lock (factordb/services/publication.py) for its whole
+transaction: no publication, supersession or withdrawal is half done while it reads the
+published set, and none lands until the release is sealed. Its content is frozen in the
+same transaction (factordb/services/exports.py, docs/adr/0014).
+"""
 
 from dataclasses import dataclass, field
 
@@ -9,15 +15,19 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, require_role
 from factordb.models import FactorVersion, Release, ReleaseEntry
-from factordb.services.exports import release_checksum
+from factordb.services.exports import release_freeze
+from factordb.services.publication import hold_publication_lock, retry_on_conflict
 
 
+@retry_on_conflict
 @transaction.atomic
 def release_cut(*, name: str, notes_zh: str = "", notes_en: str = "", actor) -> Release:
     """Pin every currently published version under `name` and seal it with its checksum."""
     require_role(actor, Role.APPROVER)
-    # Publications wait for the cut: the pinned set is what was published at this instant.
-    published = list(FactorVersion.objects.select_for_update().published().values_list("pk", flat=True))
+    # Publications wait for the cut, and the cut for publications under way: the pinned set
+    # is what was published at this instant. No version row needs a lock of its own.
+    hold_publication_lock()
+    published = list(FactorVersion.objects.published().order_by().values_list("pk", flat=True))
     if not published:
         raise ValidationError({"name": _("没有已发布的因子，无法发行。")})
     release = Release(name=name.strip(), notes_zh=notes_zh, notes_en=notes_en,
@@ -26,7 +36,7 @@ def release_cut(*, name: str, notes_zh: str = "", notes_en: str = "", actor) -> 
     release._change_reason = "cut"
     release.save()
     ReleaseEntry.objects.bulk_create(ReleaseEntry(release=release, version_id=pk) for pk in published)
-    release.checksum_sha256 = release_checksum(release)
+    release.checksum_sha256 = release_freeze(release).json_sha256
     release._change_reason = "sealed with the checksum of its canonical export"
     release.save()
     return release

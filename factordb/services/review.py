@@ -20,13 +20,16 @@ from factordb.constants import FactorStatus
 from factordb.errors import InvalidTransition, WorkflowError
 from factordb.models import FactorVersion, ReviewAssignment, ReviewDecision
 from factordb.services import notifications
+from factordb.services.publication import hold_publication_lock, retry_on_conflict
 
 logger = logging.getLogger(__name__)
 
 
 def _locked(version: FactorVersion) -> FactorVersion:
     try:
-        return FactorVersion.objects.select_for_update().select_related("factor", "author").get(pk=version.pk)
+        # of=("self",): the version row alone, not the factor and user rows it is read with.
+        return (FactorVersion.objects.select_for_update(of=("self",)).select_related("factor", "author")
+                .get(pk=version.pk))
     except FactorVersion.DoesNotExist:
         raise InvalidTransition(_("该版本不存在。")) from None
 
@@ -210,8 +213,9 @@ def _close_round(decided: ReviewAssignment) -> None:
 
 
 def _supersede_current(version: FactorVersion, *, actor, at: datetime) -> None:
-    current = (FactorVersion.objects.select_for_update()
-               .filter(factor_id=version.factor_id, status=FactorStatus.PUBLISHED).first())
+    # Unordered and unjoined (lock order, factordb/services/publication.py); at most one row.
+    current = next(iter(FactorVersion.objects.select_for_update(of=("self",))
+                        .filter(factor_id=version.factor_id, status=FactorStatus.PUBLISHED).order_by()), None)
     if current is not None:
         current.superseded_at = at
         workflow.transition(current, "supersede", actor=actor,
@@ -235,10 +239,12 @@ def _refuse_own_version(version: FactorVersion, actor) -> None:
         raise ForbiddenAction(_("作者不能发布自己的版本。"))
 
 
+@retry_on_conflict
 @transaction.atomic
 def factor_version_publish(*, version: FactorVersion, actor, comment: str = "") -> FactorVersion:
     """Publish now; the factor's previously published version is superseded at the same instant."""
     require_role(actor, Role.APPROVER)
+    hold_publication_lock()
     version = _locked(version)
     _refuse_own_version(version, actor)
     return _publish(version, actor=actor, at=timezone.now(), comment=comment)
@@ -273,16 +279,9 @@ def publish_due_versions(*, now: datetime | None = None) -> list[FactorVersion]:
     published = []
     for pk in due.values_list("pk", flat=True):
         try:
-            with transaction.atomic():
-                version = FactorVersion.objects.select_for_update().filter(
-                    pk=pk, status=FactorStatus.APPROVED, scheduled_publication_at__lte=now,
-                ).first()
-                if version is None:
-                    continue
-                require_role(version.scheduled_by, Role.APPROVER)
-                _refuse_own_version(version, version.scheduled_by)
-                published.append(_publish(version, actor=version.scheduled_by, at=now,
-                                          comment=_("按计划发布")))
+            version = _publish_if_due(pk, now=now)
+            if version is not None:
+                published.append(version)
         except (WorkflowError, ForbiddenAction):
             # One version that may no longer be published (too few approvals since the setting
             # was raised, a scheduler who is no approver) must not hold back the others.
@@ -290,11 +289,26 @@ def publish_due_versions(*, now: datetime | None = None) -> list[FactorVersion]:
     return published
 
 
+@retry_on_conflict
+@transaction.atomic
+def _publish_if_due(pk: int, *, now: datetime) -> FactorVersion | None:
+    hold_publication_lock()
+    version = next(iter(FactorVersion.objects.select_for_update(of=("self",)).filter(
+        pk=pk, status=FactorStatus.APPROVED, scheduled_publication_at__lte=now).order_by()), None)
+    if version is None:
+        return None
+    require_role(version.scheduled_by, Role.APPROVER)
+    _refuse_own_version(version, version.scheduled_by)
+    return _publish(version, actor=version.scheduled_by, at=now, comment=_("按计划发布"))
+
+
+@retry_on_conflict
 @transaction.atomic
 def factor_version_withdraw(*, version: FactorVersion, actor, reason: str) -> FactorVersion:
     """Take a published value out of force; it stays on record, marked withdrawn."""
     require_role(actor, Role.APPROVER)
     reason = _require_comment(reason, "reason")
+    hold_publication_lock()
     version = _locked(version)
     workflow.guard(version, "withdraw")
     version.superseded_at = timezone.now()

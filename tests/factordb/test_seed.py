@@ -1,6 +1,7 @@
 """The seed loads real published data, says where each value came from, and is safe to run again."""
 
 import datetime as dt
+import hashlib
 import shutil
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Max
 
 from factordb import gwp
 from factordb.constants import FactorStatus
@@ -23,9 +25,10 @@ from factordb.models import (
     Release,
     Source,
     Unit,
+    WorkflowEvent,
 )
 from factordb.services.corrections import source_correct_citation
-from factordb.services.exports import release_checksum
+from factordb.services.exports import release_json
 from factordb.services.factors import factor_version_create_draft, factor_version_publish_official
 from factordb.services.seed import SEED_DIR, SeedError, seed_load, seed_public_id
 
@@ -202,7 +205,8 @@ class TestTheLoadedSeed:
         release = Release.objects.get()
         assert release.name == "2026.1"
         assert release.versions.count() == FactorVersion.objects.published().count() == 130
-        assert release.checksum_sha256 == release_checksum(release)
+        assert release.checksum_sha256 == hashlib.sha256(release_json(release)).hexdigest()
+        assert release.content.feed_seq == WorkflowEvent.objects.aggregate(Max("seq"))["seq__max"]
         assert seeded.counts["releases"]["created"] == 1
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from factordb.constants import FactorStatus as S
-from factordb.models import Release, ReleaseEntry, WorkflowEvent
+from factordb.models import Release, ReleaseContent, ReleaseEntry, ReleaseFactor, WorkflowEvent
 from factordb.services import review
 from factordb.services.releases import release_cut
 from tests.factordb.workflow.helpers import version_in
@@ -83,3 +83,18 @@ def test_a_release_being_cut_is_still_written_and_sealed(approver):
     cut = release_cut(name="2025.2", actor=approver)
     assert cut.is_sealed
     assert cut.entries.count() == 3
+
+
+def test_a_sealed_releases_frozen_content_cannot_change_in_sql(release):
+    content = ReleaseContent.objects.get(release=release)
+    frozen = ReleaseFactor.objects.filter(release=release).first()
+    raw("UPDATE factordb_releasecontent SET json_bytes = %s WHERE id = %s", [b"{}", content.pk])
+    raw("UPDATE factordb_releasecontent SET csv_sha256 = '' WHERE id = %s", [content.pk])
+    raw("DELETE FROM factordb_releasecontent WHERE id = %s", [content.pk])
+    raw("UPDATE factordb_releasefactor SET document = '{}' WHERE id = %s", [frozen.pk])
+    raw("DELETE FROM factordb_releasefactor WHERE id = %s", [frozen.pk])
+    raw("INSERT INTO factordb_releasefactor (release_id, version_id, document) VALUES (%s, %s, '{}')",
+        [release.pk, PublishedVersionFactory().pk])
+    assert bytes(ReleaseContent.objects.get(pk=content.pk).json_bytes) == bytes(content.json_bytes)
+    assert ReleaseFactor.objects.get(pk=frozen.pk).document == frozen.document
+    assert ReleaseFactor.objects.filter(release=release).count() == 2

@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from factordb.models import Release, ReleaseEntry, ReleaseFrozenError
+from factordb.models import Release, ReleaseContent, ReleaseEntry, ReleaseFactor, ReleaseFrozenError
 from factordb.services.releases import release_cut
 from tests.factories import PublishedVersionFactory
 
@@ -46,3 +46,29 @@ def test_its_pinned_set_cannot_grow_or_shrink(release, change):
     with pytest.raises(ReleaseFrozenError), transaction.atomic():
         attempts[change]()
     assert set(release.versions.all()) == pinned
+
+
+def frozen_content(release) -> tuple:
+    return (bytes(release.content.json_bytes), bytes(release.content.csv_bytes),
+            sorted(ReleaseFactor.objects.filter(release=release).values_list("version_id", "document")))
+
+
+def test_its_frozen_content_cannot_be_rewritten_deleted_or_extended(release):
+    before = frozen_content(release)
+    content, frozen = release.content, ReleaseFactor.objects.filter(release=release).first()
+    content.json_bytes = b"{}"
+    frozen.document = "{}"
+    attempts = [
+        content.save, frozen.save, content.delete, frozen.delete,
+        lambda: ReleaseContent.objects.update(csv_bytes=b""),
+        lambda: ReleaseFactor.objects.update(document="{}"),
+        lambda: ReleaseFactor.objects.all().delete(),
+        lambda: ReleaseFactor.objects.create(release=release, version=PublishedVersionFactory(),
+                                             document="{}"),
+        lambda: ReleaseFactor.objects.bulk_create([
+            ReleaseFactor(release=release, version=PublishedVersionFactory(), document="{}")]),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ReleaseFrozenError), transaction.atomic():
+            attempt()
+    assert frozen_content(Release.objects.get(pk=release.pk)) == before
