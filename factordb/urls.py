@@ -13,6 +13,7 @@ review_patterns = [
     path("dashboard/versions/<int:pk>/publish/", dashboard.publish, name="publish"),
     path("dashboard/versions/<int:pk>/schedule/", dashboard.schedule, name="schedule"),
     path("dashboard/versions/<int:pk>/withdraw/", dashboard.withdraw, name="withdraw"),
+    path("dashboard/conflicts/<int:pk>/clear/", dashboard.clear_conflict, name="clear_conflict"),
 ]
 
 urlpatterns = [

@@ -1,10 +1,11 @@
 from .factor import Factor, FactorVersion, GasAmount, PublishedVersionError, VersionSource
 from .reference import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit
 from .release import Release, ReleaseEntry, ReleaseFrozenError
-from .review import ReviewAssignment, ReviewDecision, WorkflowEvent
+from .review import ConflictOfInterest, ReviewAssignment, ReviewDecision, WorkflowEvent
 
 __all__ = [
     "Category",
+    "ConflictOfInterest",
     "Dataset",
     "Factor",
     "FactorVersion",
