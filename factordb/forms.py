@@ -71,3 +71,8 @@ class ScheduleForm(forms.Form):
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤回原因（必填）"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClearConflictForm(forms.Form):
+    reason = forms.CharField(label=_("解除理由（必填）"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))

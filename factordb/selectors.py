@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Prefetch, QuerySet, When
 from django.utils.formats import localize
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from accounts.roles import Role
 from factordb.constants import QUALITY_INDICATORS, FactorStatus
 from factordb.models import (
     Category,
+    ConflictOfInterest,
     FactorVersion,
     Gas,
     GasAmount,
@@ -23,6 +24,7 @@ from factordb.models import (
     VersionSource,
     WorkflowEvent,
 )
+from factordb.services.independence import counted_approvals
 
 
 def published_versions() -> QuerySet[FactorVersion]:
@@ -103,13 +105,13 @@ def assignment_of(user, pk: int) -> ReviewAssignment | None:
     )
 
 
-def _approvals_count() -> Count:
-    # The same rule as services.review.approvals_in_current_round, counted for a whole list.
-    return Count("assignments__reviewer", distinct=True, filter=(
-        Q(assignments__review_round=F("review_round"), assignments__decision=ReviewDecision.APPROVED,
-          assignments__conflict_of_interest=False)
-        & ~Q(assignments__reviewer=F("author"))
-    ))
+def _with_approvals(versions: QuerySet[FactorVersion]) -> list[FactorVersion]:
+    """The versions, each with `approvals`: the approvals that count, by the services' own rule."""
+    versions = list(versions)
+    counts = counted_approvals(versions)
+    for version in versions:
+        version.approvals = counts[version.pk]
+    return versions
 
 
 def _versions_in(status: FactorStatus) -> QuerySet[FactorVersion]:
@@ -120,11 +122,10 @@ def versions_awaiting_assignment() -> QuerySet[FactorVersion]:
     return _versions_in(FactorStatus.SUBMITTED).order_by("updated_at", "pk")
 
 
-def versions_in_review() -> QuerySet[FactorVersion]:
+def versions_in_review() -> list[FactorVersion]:
     """In review, each with its current round's assignments and the approvals that count."""
-    return (
+    return _with_approvals(
         _versions_in(FactorStatus.IN_REVIEW)
-        .annotate(approvals=_approvals_count())
         .prefetch_related(Prefetch(
             "assignments", to_attr="all_assignments",
             queryset=ReviewAssignment.objects.select_related("reviewer").order_by("assigned_at", "pk"),
@@ -133,9 +134,15 @@ def versions_in_review() -> QuerySet[FactorVersion]:
     )
 
 
-def versions_approved() -> QuerySet[FactorVersion]:
-    return (_versions_in(FactorStatus.APPROVED).select_related("scheduled_by")
-            .annotate(approvals=_approvals_count()).order_by("updated_at", "pk"))
+def versions_approved() -> list[FactorVersion]:
+    return _with_approvals(_versions_in(FactorStatus.APPROVED).select_related("scheduled_by")
+                           .order_by("updated_at", "pk"))
+
+
+def open_conflicts() -> QuerySet[ConflictOfInterest]:
+    """Declared conflicts of interest no approver has cleared, oldest first."""
+    return (ConflictOfInterest.objects.filter(cleared_at__isnull=True)
+            .select_related("factor", "reviewer", "declared_in").order_by("declared_at", "pk"))
 
 
 def versions_recently_published(*, limit: int = 20) -> list[FactorVersion]:
@@ -280,7 +287,7 @@ def _formula(entry) -> dict:
 class StoryEntry:
     at: datetime
     version: FactorVersion
-    kind: str  # "event" | "assigned" | "decision"
+    kind: str  # "event" | "assigned" | "decision" | "conflict_cleared"
     actor: object
     what: str
     comment: str
@@ -313,4 +320,17 @@ def factor_story(factor) -> list[StoryEntry]:
         if a.decided_at:
             entries.append(StoryEntry(at=a.decided_at, version=version, kind="decision", actor=a.reviewer,
                                       what=a.get_decision_display(), comment=a.comment))
+    entries += _clearances(factor, versions)
     return sorted(entries, key=lambda entry: (entry.at, entry.version.version))
+
+
+def _clearances(factor, versions: dict[int, FactorVersion]) -> list[StoryEntry]:
+    # Told next to the version the conflict was declared on: the clearance ends that declaration.
+    cleared = (ConflictOfInterest.objects.filter(factor=factor, cleared_at__isnull=False)
+               .select_related("reviewer", "cleared_by", "declared_in"))
+    return [
+        StoryEntry(at=c.cleared_at, version=versions[c.declared_in.version_id], kind="conflict_cleared",
+                   actor=c.cleared_by, what=_("解除 %(user)s 的利益冲突声明") % {"user": c.reviewer},
+                   comment=c.clearance_reason)
+        for c in cleared
+    ]

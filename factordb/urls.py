@@ -14,6 +14,7 @@ review_patterns = [
     path("dashboard/versions/<int:pk>/publish/", dashboard.publish, name="publish"),
     path("dashboard/versions/<int:pk>/schedule/", dashboard.schedule, name="schedule"),
     path("dashboard/versions/<int:pk>/withdraw/", dashboard.withdraw, name="withdraw"),
+    path("dashboard/conflicts/<int:pk>/clear/", dashboard.clear_conflict, name="clear_conflict"),
 ]
 
 urlpatterns = [
@@ -21,7 +22,7 @@ urlpatterns = [
     # Not language-prefixed: answers carry both name_zh and name_en.
     path("api/v1/", include("api.urls")),
     # Any other /api/ address: a JSON 404 (api/exceptions.py), never the site's page.
-    re_path(r"^api/", unknown_address),
+    re_path(r"^api/", unknown_address, name="api-unknown"),
 ]
 
 urlpatterns += i18n_patterns(

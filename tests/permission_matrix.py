@@ -25,7 +25,19 @@ from accounts.roles import Role
 from factordb.admin import workflow
 from factordb.admin.reasons import CHANGE_REASON_FIELD
 from factordb.constants import LifecycleBoundary, Methodology
-from factordb.models import Category, Dataset, Factor, FactorVersion, Gas, GwpSet, Region, Source, Unit
+from factordb.models import (
+    Category,
+    ConflictOfInterest,
+    Dataset,
+    Factor,
+    FactorVersion,
+    Gas,
+    GwpSet,
+    Region,
+    Source,
+    Unit,
+)
+from factordb.services import review as review_services
 from factordb.views import review as review_views
 from tests.factordb.admin.helpers import change_form_data
 from tests.factordb.admin.rows import ROW_MAKERS
@@ -413,6 +425,16 @@ def _cited_source() -> Source:
     return SourcedPublishedVersionFactory().version_sources.get().source
 
 
+def clear_conflict(scene: Scene) -> Call:
+    """A reviewer's conflict of interest in a factor, declared in the workspace, to be cleared."""
+    reviewer = _reviewer()
+    assignment = InReviewVersionFactory(reviewers=[reviewer]).assignments.get()
+    review_services.review_declare_conflict(assignment=assignment, actor=reviewer, comment="曾参与测算")
+    conflict = ConflictOfInterest.objects.get(declared_in=assignment)
+    return Call(reverse("review:clear_conflict", args=[conflict.pk]),
+                _prefixed(f"clear_conflict-{conflict.pk}", {"reason": "该项目已结束三年"}))
+
+
 def api_key_revoke(scene: Scene) -> Call:
     return Call(reverse("admin:accounts_apikey_revoke", args=[ApiKeyFactory().pk]), {"reason": "合同到期"})
 
@@ -442,6 +464,7 @@ BUILDERS: dict[str, Builder] = {
     **{f"review:{step}": dashboard_builder(step) for step in ("assign", "publish", "schedule", "withdraw")},
     "admin:factordb_release_cut": release_cut,
     "admin:accounts_apikey_revoke": api_key_revoke,
+    "review:clear_conflict": clear_conflict,
     "admin:factordb_factor_correct": correction_builder(lambda: SourcedPublishedVersionFactory().factor,
                                                         name_en="Corrected name"),
     "admin:factordb_source_correct": correction_builder(_cited_source, title="Corrected title"),

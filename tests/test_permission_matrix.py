@@ -122,12 +122,14 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "review:publish": APPROVERS,
     "review:schedule": APPROVERS,
     "review:withdraw": APPROVERS,
+    "review:clear_conflict": APPROVERS,
     # --- Public pages and signing in -----------------------------------------------------
     "home": READS,
     "set_language": READS,
     "login": READS,
     "logout": READS,
     # --- The API: its only POSTs are reads; it has no write ----------------------------------
+    "api-unknown": READS,  # any other /api/ address: a JSON 404
     "POST api:resolve": READS,
     "POST api:calculate": READS,
 }

@@ -2,10 +2,11 @@ from .factor import Factor, FactorVersion, GasAmount, PublishedVersionError, Ver
 from .publication import PublicationLock
 from .reference import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit
 from .release import Release, ReleaseContent, ReleaseEntry, ReleaseFactor, ReleaseFrozenError
-from .review import ReviewAssignment, ReviewDecision, WorkflowEvent
+from .review import ConflictOfInterest, ReviewAssignment, ReviewDecision, WorkflowEvent
 
 __all__ = [
     "Category",
+    "ConflictOfInterest",
     "Dataset",
     "Factor",
     "FactorVersion",

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from factordb.constants import FactorStatus
 from factordb.workflow import PUBLIC_ACTIONS
 
-from .factor import FactorVersion
+from .factor import Factor, FactorVersion
 
 
 class ReviewDecision(models.TextChoices):
@@ -61,6 +61,58 @@ class ReviewAssignment(models.Model):
         return (self.decision == ReviewDecision.PENDING
                 and self.version.status == FactorStatus.IN_REVIEW
                 and self.review_round == self.version.review_round)
+
+
+class ConflictOfInterest(models.Model):
+    """A reviewer's declared conflict of interest in a factor (docs/adr/0015).
+
+    It holds for the factor, not for the round it was declared in: until an approver clears it,
+    with a reason, the reviewer is assigned to no version of the factor and their approval of
+    any of them counts for nothing. A cleared conflict stays on record; a new declaration opens
+    a new one.
+    """
+
+    factor = models.ForeignKey(Factor, verbose_name=_("因子"), on_delete=models.PROTECT,
+                               related_name="conflicts_of_interest")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("评审专家"), on_delete=models.PROTECT,
+        related_name="conflicts_of_interest",
+    )
+    declared_in = models.ForeignKey(ReviewAssignment, verbose_name=_("声明于"), on_delete=models.PROTECT,
+                                    related_name="+")
+    declared_at = models.DateTimeField(_("声明时间"))
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("解除人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    cleared_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    clearance_reason = models.TextField(_("解除理由"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("利益冲突声明")
+        verbose_name_plural = _("利益冲突声明")
+        ordering = ["declared_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factor", "reviewer"], condition=models.Q(cleared_at__isnull=True),
+                name="conflict_of_interest_one_open",
+            ),
+            # Cleared means cleared by someone, at a time, for a reason; or none of the three.
+            models.CheckConstraint(
+                condition=(models.Q(cleared_at__isnull=True, cleared_by__isnull=True, clearance_reason="")
+                           | (models.Q(cleared_at__isnull=False, cleared_by__isnull=False)
+                              & ~models.Q(clearance_reason=""))),
+                name="conflict_of_interest_cleared_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} — {self.factor.public_id}"
+
+    @property
+    def is_cleared(self) -> bool:
+        return self.cleared_at is not None
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -76,12 +76,15 @@ def factor_version_update_draft(
     version._history_user = actor
     version.save()
     if rows is not None:
+        # Each row's history names the editor: who changed a version's content may not review it.
         for old in GasAmount.objects.filter(version=version):
             old._change_reason = "breakdown replaced"
+            old._history_user = actor
             old.delete()
         for row in rows:
             row.version = version
             row._change_reason = "breakdown replaced"
+            row._history_user = actor
             row.save()
     return version
 

@@ -93,11 +93,15 @@ def factor_version_create_draft(
         except gwp.GwpError as exc:
             raise ValidationError({"gas_amounts": f"{gwp_set.code}: {exc}"}) from exc
     factor_version_add_draft(version=version, author=author)
+    # The parts' history names their author too: who wrote a version's content may not review it.
     for row in rows:
         row.version = version
+        row._history_user = author
         row.save()
     for citation in citations:
-        VersionSource.objects.create(version=version, source=citation.source, locator=citation.locator)
+        cited = VersionSource(version=version, source=citation.source, locator=citation.locator)
+        cited._history_user = author
+        cited.save()
     return version
 
 

@@ -18,8 +18,8 @@ from accounts.roles import ForbiddenAction, Role, has_role, require_role
 from factordb import workflow
 from factordb.constants import FactorStatus
 from factordb.errors import InvalidTransition, WorkflowError
-from factordb.models import FactorVersion, ReviewAssignment, ReviewDecision
-from factordb.services import notifications
+from factordb.models import ConflictOfInterest, FactorVersion, ReviewAssignment, ReviewDecision
+from factordb.services import independence, notifications
 from factordb.services.publication import hold_publication_lock, retry_on_conflict
 
 logger = logging.getLogger(__name__)
@@ -58,17 +58,8 @@ def required_approvals() -> int:
 
 
 def approvals_in_current_round(version: FactorVersion) -> int:
-    """Approvals that count: distinct reviewers, not the author, who declared no conflict."""
-    return (
-        ReviewAssignment.objects.filter(
-            version=version, review_round=version.review_round, decision=ReviewDecision.APPROVED,
-            conflict_of_interest=False,
-        )
-        .exclude(reviewer=version.author_id)
-        .values("reviewer")
-        .distinct()
-        .count()
-    )
+    """Approvals that count: distinct reviewers independent of the version (services.independence)."""
+    return independence.counted_approvals([version])[version.pk]
 
 
 # --- Editors ---------------------------------------------------------------------------
@@ -110,8 +101,9 @@ def review_assign(*, version: FactorVersion, reviewer, actor) -> ReviewAssignmen
         workflow.guard(version, "start_review")
     if not has_role(reviewer, Role.REVIEWER):
         raise ValidationError({"reviewer": _("%(user)s 不是评审专家。") % {"user": reviewer}})
-    if reviewer.pk == version.author_id:
-        raise ValidationError({"reviewer": _("作者不能评审自己的版本。")})
+    reason = independence.why_not_independent(version, reviewer)
+    if reason:
+        raise ValidationError({"reviewer": reason})
     if ReviewAssignment.objects.filter(version=version, review_round=version.review_round,
                                        reviewer=reviewer).exists():
         raise ValidationError({"reviewer": _("该专家已被指派评审此版本。")})
@@ -124,6 +116,24 @@ def review_assign(*, version: FactorVersion, reviewer, actor) -> ReviewAssignmen
     assignment.save()
     notifications.queue("assigned", version=version, assignment=assignment)
     return assignment
+
+
+@transaction.atomic
+def review_clear_conflict(*, factor, reviewer, actor, reason: str) -> ConflictOfInterest:
+    """Lift a reviewer's declared conflict of interest in a factor, for a reason on record."""
+    require_role(actor, Role.APPROVER)
+    if actor.pk == reviewer.pk:
+        raise ForbiddenAction(_("不能解除自己声明的利益冲突。"))
+    reason = _require_comment(reason, "reason")
+    conflict = (ConflictOfInterest.objects.select_for_update()
+                .filter(factor=factor, reviewer=reviewer, cleared_at__isnull=True).first())
+    if conflict is None:
+        raise InvalidTransition(_("%(user)s 在此因子上没有待解除的利益冲突。") % {"user": reviewer})
+    conflict.cleared_by, conflict.cleared_at, conflict.clearance_reason = actor, timezone.now(), reason
+    conflict._change_reason = f"cleared: {reason}"
+    conflict._history_user = actor
+    conflict.save()
+    return conflict
 
 
 # --- Reviewers: decisions -------------------------------------------------------------
@@ -145,6 +155,16 @@ def _open_assignment_of(assignment: ReviewAssignment, actor) -> ReviewAssignment
     return assignment
 
 
+def _decidable_assignment_of(assignment: ReviewAssignment, actor) -> ReviewAssignment:
+    """An open assignment of the actor's, who must still be independent of the version: an edit
+    or a declared conflict since the assignment takes the decision out of their hands."""
+    assignment = _open_assignment_of(assignment, actor)
+    reason = independence.why_not_independent(assignment.version, actor)
+    if reason:
+        raise ForbiddenAction(reason)
+    return assignment
+
+
 def _decide(assignment: ReviewAssignment, decision: ReviewDecision, comment: str, **fields) -> None:
     assignment.decision = decision
     assignment.comment = comment
@@ -157,17 +177,32 @@ def _decide(assignment: ReviewAssignment, decision: ReviewDecision, comment: str
 
 @transaction.atomic
 def review_declare_conflict(*, assignment: ReviewAssignment, actor, comment: str) -> ReviewAssignment:
-    """A reviewer with a conflict of interest steps aside; their assignment counts for nothing."""
+    """A reviewer with a conflict of interest steps aside. The conflict holds for the factor: they
+    are out of its later rounds and versions too, until an approver clears it."""
     assignment = _open_assignment_of(assignment, actor)
     _decide(assignment, ReviewDecision.RECUSED, _require_comment(comment), conflict_of_interest=True)
+    _record_conflict(assignment, actor=actor)
     notifications.queue("recused", version=assignment.version, assignment=assignment)
     return assignment
+
+
+def _record_conflict(assignment: ReviewAssignment, *, actor) -> None:
+    # The conflict holds for the factor until an approver clears it; one already open stands.
+    factor_id = assignment.version.factor_id
+    if ConflictOfInterest.objects.filter(factor_id=factor_id, reviewer=actor,
+                                         cleared_at__isnull=True).exists():
+        return
+    conflict = ConflictOfInterest(factor_id=factor_id, reviewer=actor, declared_in=assignment,
+                                  declared_at=assignment.decided_at)
+    conflict._change_reason = f"declared: {assignment.comment}"
+    conflict._history_user = actor
+    conflict.save()
 
 
 @transaction.atomic
 def review_approve(*, assignment: ReviewAssignment, actor, declares_no_conflict: bool,
                    comment: str = "") -> ReviewAssignment:
-    assignment = _open_assignment_of(assignment, actor)
+    assignment = _decidable_assignment_of(assignment, actor)
     if not declares_no_conflict:
         raise ValidationError({"declares_no_conflict": _("同意前须声明与此版本无利益冲突。")})
     _decide(assignment, ReviewDecision.APPROVED, comment.strip(), conflict_of_interest=False)
@@ -181,7 +216,7 @@ def review_approve(*, assignment: ReviewAssignment, actor, declares_no_conflict:
 
 @transaction.atomic
 def review_request_changes(*, assignment: ReviewAssignment, actor, comment: str) -> ReviewAssignment:
-    assignment = _open_assignment_of(assignment, actor)
+    assignment = _decidable_assignment_of(assignment, actor)
     comment = _require_comment(comment)
     _decide(assignment, ReviewDecision.CHANGES_REQUESTED, comment)
     _close_round(assignment)
@@ -192,7 +227,7 @@ def review_request_changes(*, assignment: ReviewAssignment, actor, comment: str)
 
 @transaction.atomic
 def review_reject(*, assignment: ReviewAssignment, actor, comment: str) -> ReviewAssignment:
-    assignment = _open_assignment_of(assignment, actor)
+    assignment = _decidable_assignment_of(assignment, actor)
     comment = _require_comment(comment)
     _decide(assignment, ReviewDecision.REJECTED, comment)
     _close_round(assignment)
@@ -235,8 +270,12 @@ def _publish(version: FactorVersion, *, actor, at: datetime, comment: str) -> Fa
 
 
 def _refuse_own_version(version: FactorVersion, actor) -> None:
+    # Publishing is the last review of a version: its author, or whoever changed its content,
+    # is not independent of it (docs/adr/0015).
     if version.author_id == actor.pk:
         raise ForbiddenAction(_("作者不能发布自己的版本。"))
+    if actor.pk in independence.content_editors([version.pk])[version.pk]:
+        raise ForbiddenAction(_("%(user)s 修改过此版本的内容，不能发布它。") % {"user": actor})
 
 
 @retry_on_conflict

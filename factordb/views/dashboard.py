@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role, require_role
 from factordb import forms, selectors
 from factordb.http import domain_errors, perform
-from factordb.models import FactorVersion
+from factordb.models import ConflictOfInterest, FactorVersion
 from factordb.services import review
 
 
@@ -27,6 +27,14 @@ class Row:
 
     version: FactorVersion
     forms: dict = field(default_factory=dict)
+
+
+@dataclass
+class ConflictRow:
+    """A declared conflict of interest with the form that clears it."""
+
+    conflict: ConflictOfInterest
+    form: object
 
 
 @login_required
@@ -52,11 +60,18 @@ def _render(request: HttpRequest, *, failed: tuple[int, str, object] | None = No
                 built[name] = FORMS[name](prefix=f"{name}-{version.pk}")
         return Row(version=version, forms=built)
 
+    def conflict_row(conflict: ConflictOfInterest) -> ConflictRow:
+        if failed and failed[0] == conflict.pk and failed[1] == "clear_conflict":
+            return ConflictRow(conflict=conflict, form=failed[2])
+        return ConflictRow(conflict=conflict,
+                           form=forms.ClearConflictForm(prefix=f"clear_conflict-{conflict.pk}"))
+
     return render(request, "factordb/review/dashboard.html", {
         "submitted": [row(v, "assign") for v in selectors.versions_awaiting_assignment()],
         "in_review": [row(v, "assign") for v in selectors.versions_in_review()],
         "approved": [row(v, "publish", "schedule") for v in selectors.versions_approved()],
         "published": [row(v, "withdraw") for v in selectors.versions_recently_published()],
+        "conflicts": [conflict_row(c) for c in selectors.open_conflicts()],
         "required_approvals": review.required_approvals(),
     }, status=status)
 
@@ -107,3 +122,21 @@ assign = _action("assign")
 publish = _action("publish")
 schedule = _action("schedule")
 withdraw = _action("withdraw")
+
+
+@login_required
+@require_POST
+@domain_errors
+def clear_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    conflict = get_object_or_404(ConflictOfInterest.objects.select_related("factor", "reviewer"), pk=pk)
+    form = forms.ClearConflictForm(request.POST, prefix=f"clear_conflict-{conflict.pk}")
+    status = perform(
+        request, form,
+        lambda data: review.review_clear_conflict(factor=conflict.factor, reviewer=conflict.reviewer,
+                                                  actor=request.user, reason=data["reason"]),
+        success=_("%(factor)s：已解除 %(user)s 的利益冲突声明。") % {
+            "factor": conflict.factor.public_id, "user": conflict.reviewer},
+    )
+    if status is None:
+        return redirect("review:dashboard")
+    return _render(request, failed=(conflict.pk, "clear_conflict", form), status=status)

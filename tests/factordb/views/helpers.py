@@ -1,6 +1,6 @@
 """What a refused request must leave untouched."""
 
-from factordb.models import FactorVersion, ReviewAssignment, WorkflowEvent
+from factordb.models import ConflictOfInterest, FactorVersion, ReviewAssignment, WorkflowEvent
 
 
 def snapshot() -> dict:
@@ -10,6 +10,8 @@ def snapshot() -> dict:
         "events": WorkflowEvent.objects.count(),
         "version_history": FactorVersion.history.count(),
         "assignment_history": ReviewAssignment.history.count(),
+        "conflicts": list(ConflictOfInterest.objects.order_by("pk").values()),
+        "conflict_history": ConflictOfInterest.history.count(),
     }
 
 

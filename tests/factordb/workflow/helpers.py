@@ -1,7 +1,7 @@
 """What the workflow tests compare: everything a step may write, before and after."""
 
 from factordb.constants import FactorStatus
-from factordb.models import FactorVersion, ReviewAssignment, WorkflowEvent
+from factordb.models import ConflictOfInterest, FactorVersion, ReviewAssignment, WorkflowEvent
 from tests.factories import STATE_FACTORIES
 
 ALL_STATUSES = list(FactorStatus)
@@ -26,6 +26,8 @@ def snapshot(version: FactorVersion) -> dict:
         "assignments": list(ReviewAssignment.objects.filter(version__factor_id=version.factor_id)
                             .order_by("pk").values()),
         "assignment_history": ReviewAssignment.history.count(),
+        "conflicts": list(ConflictOfInterest.objects.order_by("pk").values()),
+        "conflict_history": ConflictOfInterest.history.count(),
     }
 
 

@@ -1,8 +1,9 @@
 """Random actors take random steps on a few factors' versions; no forbidden state is ever reached.
 
 Forbidden: self-approval, an approval without a declaration of no conflict, publication with too
-few approvals, two published versions of one factor, a change to a published version's content,
-a status off the vocabulary, a gap in a version's chain of workflow events.
+few approvals, an approval counted from someone who edited the version or holds an uncleared
+conflict of interest in its factor, two published versions of one factor, a change to a published
+version's content, a status off the vocabulary, a gap in a version's chain of workflow events.
 
 How the database is reached: Hypothesis's `Machine.TestCase` is a plain unittest.TestCase, which
 pytest-django denies database access, and a django.test.TestCase would roll back once per test,
@@ -13,6 +14,7 @@ nest their own atomic blocks (savepoints) inside it. on_commit callbacks (notifi
 run, because the test's outer transaction never commits.
 """
 
+from collections import defaultdict
 from decimal import Decimal
 
 import pytest
@@ -42,6 +44,7 @@ from factordb.models import (
     WorkflowEvent,
 )
 from factordb.services import review
+from factordb.services.editing import factor_version_update_draft
 from factordb.services.factors import SourceCitation, factor_version_create_draft
 from tests.factories import FactorFactory, GwpSetFactory, SourceFactory
 from tests.roles import user_with_roles, with_roles
@@ -86,6 +89,11 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.versions: list[int] = []
         self.frozen_content: dict[int, tuple] = {}
         self.clock = timezone.now()
+        # The machine's own account of independence, kept apart from the services' rule.
+        self.edits = 0
+        self.edited_by: dict[int, set[int]] = defaultdict(set)  # version → users who edited it
+        self.conflicts: set[tuple[int, int]] = set()  # (factor, reviewer) declared, not cleared
+        self.seen_approved: set[int] = set()
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -148,6 +156,21 @@ class WorkflowMachine(RuleBasedStateMachine):
         )
         self.versions.append(version.pk)
 
+    def edit(self, version: FactorVersion, actor) -> bool:
+        self.edits += 1  # every edit really changes the content
+        edited = self.attempt(factor_version_update_draft, version=version, actor=actor,
+                              revision=version.revision, changes={"notes_en": f"edit {self.edits}"})
+        if edited:
+            self.edited_by[version.pk].add(actor.pk)
+            event("draft edited")
+        return bool(edited)
+
+    @precondition(lambda self: self.versions)
+    @rule(pick=picks, actor=actors, targeted=targeted)
+    def edit_draft(self, pick, actor, targeted):
+        self.edit(self.version(pick, among=targeted and [FactorStatus.DRAFT]),
+                  self.actor(actor, targeted, Role.EDITOR))
+
     @precondition(lambda self: self.versions)
     @rule(pick=picks, actor=actors, comment=comments, targeted=targeted)
     def submit(self, pick, actor, comment, targeted):
@@ -171,6 +194,17 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.attempt(review.review_assign, version=self.version(pick, among=among),
                      reviewer=self.actor(reviewer, targeted, Role.REVIEWER),
                      actor=self.actor(actor, targeted, Role.APPROVER))
+
+    @precondition(lambda self: self.conflicts)
+    @rule(pick=picks, actor=actors, reason=comments, targeted=targeted)
+    def clear_conflict(self, pick, actor, reason, targeted):
+        factor_id, reviewer_id = sorted(self.conflicts)[pick % len(self.conflicts)]
+        reviewer = next(user for user in self.users.values() if user.pk == reviewer_id)
+        factor = next(factor for factor in self.factors if factor.pk == factor_id)
+        if self.attempt(review.review_clear_conflict, factor=factor, reviewer=reviewer,
+                        actor=self.actor(actor, targeted, Role.APPROVER), reason=reason):
+            self.conflicts.discard((factor_id, reviewer_id))
+            event("conflict cleared")
 
     @precondition(lambda self: self.versions)
     @rule(pick=picks, actor=actors, comment=comments, targeted=targeted)
@@ -277,12 +311,64 @@ class WorkflowMachine(RuleBasedStateMachine):
                              declares_no_conflict=True, comment="")
             transaction.set_rollback(True)
 
+    @precondition(lambda self: self.versions)
+    @rule(pick=picks)
+    def review_what_they_edited(self, pick):
+        # An editor who is also a reviewer edits someone else's draft, which is then submitted:
+        # neither their assignment nor, on an assignment no approver could make, their approval
+        # may go through.
+        version = self.version(pick, among=[FactorStatus.DRAFT])
+        meddler = self.users["editor2"]
+        if version.author_id == meddler.pk or not self.edit(version, meddler):
+            return
+        self.attempt(review.factor_version_submit, version=version, actor=self.users["editor1"])
+        version.refresh_from_db()
+        self.must_refuse(review.review_assign, version, version=version, reviewer=meddler,
+                         actor=self.users["approver1"])
+        if version.status == FactorStatus.IN_REVIEW:
+            with transaction.atomic():
+                forged = ReviewAssignment.objects.get_or_create(
+                    version=version, review_round=version.review_round, reviewer=meddler,
+                    defaults={"assigned_by": self.users["approver1"]})[0]
+                if forged.decision == ReviewDecision.PENDING:
+                    self.must_refuse(review.review_approve, version, assignment=forged, actor=meddler,
+                                     declares_no_conflict=True, comment="")
+                transaction.set_rollback(True)
+
+    def declare(self, assignment: ReviewAssignment, actor, comment: str) -> bool:
+        declared = self.attempt(review.review_declare_conflict, assignment=assignment, actor=actor,
+                                comment=comment)
+        if declared:
+            self.conflicts.add((assignment.version.factor_id, assignment.reviewer_id))
+            event("conflict declared")
+        return bool(declared)
+
     @precondition(lambda self: self.has_assignments())
     @rule(pick=picks, own=seldom, actor=actors, comment=comments)
     def declare_conflict(self, pick, own, actor, comment):
         assignment = self.assignment(pick, open_only=own)
-        self.attempt(review.review_declare_conflict, assignment=assignment,
-                     actor=assignment.reviewer if own else self.users[actor], comment=comment)
+        self.declare(assignment, assignment.reviewer if own else self.users[actor], comment)
+
+    @precondition(lambda self: self.versions)
+    @rule(pick=picks, name=st.sampled_from(["reviewer1", "reviewer2", "reviewer3", "reviewer4"]))
+    def step_aside(self, pick, name):
+        # Random declarations seldom succeed; here a reviewer is assigned and steps aside at once,
+        # and is then refused on every version of the factor open for review.
+        version = self.version(pick, among=[FactorStatus.SUBMITTED, FactorStatus.IN_REVIEW,
+                                            FactorStatus.DRAFT])
+        if version.status == FactorStatus.DRAFT:
+            self.attempt(review.factor_version_submit, version=version, actor=self.users["editor1"])
+        reviewer = self.users[name]
+        assignment = self.attempt(review.review_assign, version=version, reviewer=reviewer,
+                                  actor=self.users["approver1"])
+        if assignment is None or not self.declare(assignment, reviewer, "co-author of the source"):
+            return
+        for version in FactorVersion.objects.filter(
+            factor_id=assignment.version.factor_id,
+            status__in=[FactorStatus.SUBMITTED, FactorStatus.IN_REVIEW],
+        ):
+            self.must_refuse(review.review_assign, version, version=version, reviewer=assignment.reviewer,
+                             actor=self.users["approver1"])
 
     @precondition(lambda self: self.has_assignments())
     @rule(pick=picks, own=seldom, actor=actors, comment=comments)
@@ -341,10 +427,24 @@ class WorkflowMachine(RuleBasedStateMachine):
         for version in FactorVersion.objects.filter(
             pk__in=self.versions, status__in=[FactorStatus.APPROVED, *FROZEN_STATUSES],
         ):
-            assert review.approvals_in_current_round(version) >= needed, version
             counted = ReviewAssignment.objects.filter(
                 version=version, review_round=version.review_round, decision=ReviewDecision.APPROVED)
             assert counted.count() >= needed
+            if version.pk not in self.seen_approved:
+                self.had_enough_independent_approvals(version, counted, needed)
+
+    def had_enough_independent_approvals(self, version, counted, needed) -> None:
+        # Checked when a version is first seen approved, right after the step that approved it.
+        # A conflict declared later (on another version of the factor) takes those approvals out
+        # of the count, as it should, but cannot undo that they counted when the version moved.
+        assert review.approvals_in_current_round(version) >= needed, version
+        independent = {
+            reviewer_id for reviewer_id in counted.values_list("reviewer_id", flat=True)
+            if reviewer_id != version.author_id and reviewer_id not in self.edited_by[version.pk]
+            and (version.factor_id, reviewer_id) not in self.conflicts
+        }
+        assert len(independent) >= needed, (version, independent)
+        self.seen_approved.add(version.pk)
 
     @invariant()
     def nobody_approved_their_own_version_or_without_declaring(self):
