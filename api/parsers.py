@@ -9,6 +9,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from factordb.bounds import MAX_JSON_DEPTH
+from factordb.nul_characters import MESSAGE, NUL
 
 TOO_DEEP = f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels of arrays and objects."
 
@@ -21,6 +22,9 @@ class BoundedJSONParser(JSONParser):
             raise ParseError(TOO_DEEP) from exc
         if json_depth(data) > MAX_JSON_DEPTH:
             raise ParseError(TOO_DEEP)
+        if holds_nul(data):
+            # PostgreSQL refuses text holding a NUL: refused here, before any query.
+            raise ParseError(f"A string of the JSON body {MESSAGE}")
         return data
 
 
@@ -35,3 +39,18 @@ def json_depth(data) -> int:
             deepest = max(deepest, depth)
             pending.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
     return deepest
+
+
+def holds_nul(data) -> bool:
+    """Whether any key or string of parsed JSON holds a NUL character (iteratively, like json_depth)."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str) and NUL in value:
+            return True
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False

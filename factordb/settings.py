@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: every /api/ error answer in one JSON shape, Django's debug pages included.
     "api.exceptions.ApiErrorShapeMiddleware",
+    # Before any view or query: PostgreSQL refuses text holding a NUL (factordb/nul_characters.py).
+    "factordb.nul_characters.RefuseNulCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
