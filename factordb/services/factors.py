@@ -23,6 +23,7 @@ from factordb.models import (
     VersionSource,
 )
 from factordb.services.publication import hold_publication_lock, retry_on_conflict
+from factordb.services.review import supersede_current
 
 # The stored precision of a total (FactorVersion.co2e_total has 8 decimal places).
 CO2E_PRECISION = Decimal("1e-8")
@@ -147,13 +148,7 @@ def factor_version_publish_official(
     hold_publication_lock()  # lock order: factordb/services/publication.py
     version = FactorVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     workflow.guard(version, "publish_official")
-    previous = next(iter(
-        FactorVersion.objects.select_for_update(of=("self",))
-        .filter(factor_id=version.factor_id, status=FactorStatus.PUBLISHED).order_by()
-    ), None)
-    if previous is not None:
-        previous.superseded_at = published_at
-        workflow.transition(previous, "supersede", actor=actor, comment=f"superseded by v{version.version}")
+    supersede_current(version, actor=actor, at=published_at, comment=f"superseded by v{version.version}")
     version.published_at = published_at
     workflow.transition(version, "publish_official", actor=actor,
                         comment="published from the authority's official publication")

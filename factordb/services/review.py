@@ -247,21 +247,22 @@ def _close_round(decided: ReviewAssignment) -> None:
 # --- Approvers: publication -----------------------------------------------------------
 
 
-def _supersede_current(version: FactorVersion, *, actor, at: datetime) -> None:
+def supersede_current(version: FactorVersion, *, actor, at: datetime, comment: str) -> None:
+    """End the factor's published version at `at`, as `version` takes its place (every road
+    to publication calls this, under the publication lock)."""
     # Unordered and unjoined (lock order, factordb/services/publication.py); at most one row.
     current = next(iter(FactorVersion.objects.select_for_update(of=("self",))
                         .filter(factor_id=version.factor_id, status=FactorStatus.PUBLISHED).order_by()), None)
     if current is not None:
         current.superseded_at = at
-        workflow.transition(current, "supersede", actor=actor,
-                            comment=_("由 v%(n)d 取代") % {"n": version.version})
+        workflow.transition(current, "supersede", actor=actor, comment=comment)
 
 
 def _publish(version: FactorVersion, *, actor, at: datetime, comment: str) -> FactorVersion:
     workflow.guard(version, "publish")
     if approvals_in_current_round(version) < required_approvals():
         raise InvalidTransition(_("同意的评审专家不足 %(n)d 位。") % {"n": required_approvals()})
-    _supersede_current(version, actor=actor, at=at)
+    supersede_current(version, actor=actor, at=at, comment=_("由 v%(n)d 取代") % {"n": version.version})
     version.published_at = at
     version.scheduled_publication_at = None
     workflow.transition(version, "publish", actor=actor, comment=comment)
@@ -274,8 +275,9 @@ def _refuse_own_version(version: FactorVersion, actor) -> None:
     # is not independent of it (docs/adr/0015).
     if version.author_id == actor.pk:
         raise ForbiddenAction(_("作者不能发布自己的版本。"))
-    if actor.pk in independence.content_editors([version.pk])[version.pk]:
-        raise ForbiddenAction(_("%(user)s 修改过此版本的内容，不能发布它。") % {"user": actor})
+    reason = independence.why_not_independent(version, actor)
+    if reason is not None:
+        raise ForbiddenAction(reason)
 
 
 @retry_on_conflict

@@ -4,10 +4,11 @@ every later round and later version of it until an approver clears it (docs/adr/
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.roles import ForbiddenAction
+from accounts.roles import ForbiddenAction, Role
 from factordb.constants import FactorStatus as S
 from factordb.models import ConflictOfInterest, ReviewAssignment, ReviewDecision
 from factordb.services import review
+from tests.roles import with_roles
 
 from .helpers import latest_history, pending_assignment, snapshot, status_of, version_in
 
@@ -101,3 +102,17 @@ def test_a_conflict_on_record_excludes_an_approval_written_before_it(editor, rev
     sibling = version_in(S.IN_REVIEW, author=editor, factor=version.factor)
     declare(pending_assignment(sibling, reviewers[0]))
     assert review.approvals_in_current_round(version) == 0
+
+
+def test_a_reviewer_approver_with_a_declared_conflict_cannot_publish(editor, reviewers, approver):
+    """Publishing is the last review of a version: a declared conflict keeps them out of it too."""
+    both = with_roles(reviewers[0], Role.APPROVER)
+    version = version_in(S.SUBMITTED, author=editor)
+    declare(review.review_assign(version=version, reviewer=both, actor=approver))
+    for other in reviewers[1:3]:
+        approve(review.review_assign(version=version, reviewer=other, actor=approver))
+    assert status_of(version) == S.APPROVED
+    before = snapshot(version)
+    with pytest.raises(ForbiddenAction, match="利益冲突"):
+        review.factor_version_publish(version=version, actor=both)
+    assert snapshot(version) == before
