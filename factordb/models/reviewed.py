@@ -5,30 +5,37 @@ A published factor's names and the citation of a source that a public version ci
 part of what the reviewers approved (docs/adr/0012-reviewed-text-changes-only-by-recorded-correction.md).
 Once the public has read them, neither a plain save, an admin form nor a bulk update may
 change them: factordb.services.corrections does, as an approver's correction with a reason
-that the history and the change feed show. Until then they are work in progress.
+that the history and the change feed show. While a version that shows them is under review
+(submitted, in review, approved) they are what the reviewers are reviewing, and wait too:
+a change then goes back through review (request changes) or is an approver's correction.
+Before that they are work in progress.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from factordb.constants import FROZEN_STATUSES
+from factordb.constants import FROZEN_STATUSES, FactorStatus
 
+# Statuses of a version whose names and citations reviewers are looking at, or approved.
+UNDER_REVIEW_STATUSES = (FactorStatus.SUBMITTED, FactorStatus.IN_REVIEW, FactorStatus.APPROVED)
+
+UNDER_REVIEW = _("正在评审的版本使用此项：评审期间不可修改；请先要求修改，或由审批人更正并说明原因。")
 CORRECTION_REQUIRED = _("公众已读到此项（已发布的版本使用它）：只能由审批人以“更正”修改，并须说明原因。")
 
 
 class CorrectionRequired(ValidationError):
     """A change of reviewed public text outside a recorded correction."""
 
-    def __init__(self, fields: list[str]) -> None:
-        super().__init__(dict.fromkeys(fields, CORRECTION_REQUIRED), code="correction_required")
+    def __init__(self, fields: list[str], message=CORRECTION_REQUIRED) -> None:
+        super().__init__(dict.fromkeys(fields, message), code="correction_required")
 
 
 class ReviewedTextQuerySet(models.QuerySet):
     def update(self, **kwargs) -> int:
         # Bulk updates (bulk_update too) bypass save(): they meet the same guard here.
         touched = [name for name in self.model.REVIEWED_FIELDS if name in kwargs]
-        if touched and self.filter(self.model.public_record_q()).exists():
+        if touched and self.filter(self.model.reviewed_record_q()).exists():
             raise CorrectionRequired(touched)
         return super().update(**kwargs)
 
@@ -46,18 +53,27 @@ class ReviewedTextMixin(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        if changed := self.uncorrected_changes():
-            raise CorrectionRequired(changed)
+        self._refuse_uncorrected_changes()
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
+        self._refuse_uncorrected_changes()
+
+    def _refuse_uncorrected_changes(self) -> None:
         if changed := self.uncorrected_changes():
             raise CorrectionRequired(changed)
+        if changed := self.changes_under_review():
+            raise CorrectionRequired(changed, UNDER_REVIEW)
 
     @classmethod
     def public_record_q(cls) -> models.Q:
         return models.Q(**{f"{cls.PUBLIC_VERSION_STATUS}__in": FROZEN_STATUSES})
+
+    @classmethod
+    def reviewed_record_q(cls) -> models.Q:
+        """Rows a public version, or one under review, shows."""
+        return models.Q(**{f"{cls.PUBLIC_VERSION_STATUS}__in": (*FROZEN_STATUSES, *UNDER_REVIEW_STATUSES)})
 
     @property
     def is_public_record(self) -> bool:
@@ -80,5 +96,15 @@ class ReviewedTextMixin(models.Model):
             return []
         changed = self.reviewed_changes()
         if changed and self.is_public_record:
+            return changed
+        return []
+
+    def changes_under_review(self) -> list[str]:
+        """The reviewed fields this instance changes while a version under review shows them,
+        unless the change is a recorded correction."""
+        if getattr(self, "_recorded_correction", False):
+            return []
+        changed = self.reviewed_changes()
+        if changed and type(self).objects.filter(self.reviewed_record_q(), pk=self.pk).exists():
             return changed
         return []

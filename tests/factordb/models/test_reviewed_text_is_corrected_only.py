@@ -13,7 +13,8 @@ from tests.factories import STATE_FACTORIES, SourceFactory
 
 pytestmark = pytest.mark.django_db
 PUBLIC = [S.PUBLISHED, S.SUPERSEDED, S.WITHDRAWN]
-NOT_YET_PUBLIC = [S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.APPROVED, S.CHANGES_REQUESTED, S.REJECTED]
+# Not public, and not in front of reviewers: a draft, one sent back, one rejected.
+WORK_IN_PROGRESS = [S.DRAFT, S.CHANGES_REQUESTED, S.REJECTED]
 
 
 @pytest.mark.parametrize("status", PUBLIC)
@@ -54,7 +55,7 @@ def test_a_bulk_update_of_a_public_factors_name_is_refused():
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("status", NOT_YET_PUBLIC)
+@pytest.mark.parametrize("status", WORK_IN_PROGRESS)
 def test_a_factor_the_public_never_saw_keeps_editable_names(status):
     factor = STATE_FACTORIES[status]().factor
     factor.name_zh, factor.name_en = "新名称", "New name"
@@ -110,7 +111,7 @@ def test_a_bulk_update_of_a_publicly_cited_source_is_refused():
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("status", NOT_YET_PUBLIC)
+@pytest.mark.parametrize("status", WORK_IN_PROGRESS)
 def test_a_source_only_work_in_progress_cites_stays_editable(status):
     source = cited_source(STATE_FACTORIES[status]())
     source.title = "Retitled"
@@ -122,3 +123,23 @@ def test_a_source_nothing_cites_stays_editable():
     source = SourceFactory()
     Source.objects.filter(pk=source.pk).update(title="Retitled")
     assert Source.objects.get(pk=source.pk).title == "Retitled"
+
+
+@pytest.mark.parametrize("status", [S.SUBMITTED, S.IN_REVIEW, S.APPROVED])
+def test_names_and_citations_wait_while_a_version_shows_them_under_review(status, editor):
+    """What the reviewers are reviewing cannot change under them (nor after their approval)."""
+    version = STATE_FACTORIES[status]()
+    if not version.version_sources.exists():
+        version.version_sources.create(source=SourceFactory(), locator="表 1")
+    factor, source = version.factor, cited_source(version)
+    before = (Factor.objects.filter(pk=factor.pk).values().get(),
+              Source.objects.filter(pk=source.pk).values().get())
+    factor.name_en, source.title = "Renamed in review", "Retitled in review"
+    with pytest.raises(ValidationError, match="正在评审"):
+        factor.save()
+    with pytest.raises(ValidationError, match="正在评审"):
+        source.save()
+    with pytest.raises(ValidationError):
+        Factor.objects.filter(pk=factor.pk).update(name_en="Bulk renamed")
+    assert (Factor.objects.filter(pk=factor.pk).values().get(),
+            Source.objects.filter(pk=source.pk).values().get()) == before
