@@ -7,6 +7,8 @@ everything, so:
 - only a superuser grants or takes away a flag, a role or a permission;
 - nobody changes their own flags, roles or permissions, nor deactivates themself (a superuser
   who should lose their rights asks another superuser);
+- only a superuser activates or deactivates an account that holds any right (reactivating one
+  gives its rights back);
 - nobody but a superuser changes a superuser's account, its password included;
 - nobody but a superuser sets the password of another account that holds any right: signing in
   as that account would be taking its rights (an approver's, say) without their being granted;
@@ -39,6 +41,9 @@ def user_fields_locked(*, actor, target) -> frozenset[str]:
     locked = set() if _is_superuser(actor) else set(RIGHTS_FIELDS)
     if target is not None and target.pk == actor.pk:
         locked |= OWN_ACCOUNT_FIELDS
+    if target is not None and not _is_superuser(actor) and holds_rights(target):
+        # Reactivating an account gives its rights back: that is a grant, a superuser's.
+        locked.add("is_active")
     return frozenset(locked)
 
 

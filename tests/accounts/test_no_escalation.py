@@ -307,3 +307,21 @@ def test_an_account_is_deactivated_never_deleted(client, superuser):
     assert bulk.status_code == 200  # the list again: "delete selected" is not offered
     assert accounts_snapshot() == before
     assert User.objects.filter(pk=author.pk).exists()
+
+
+def test_the_admin_role_cannot_bring_back_a_deactivated_approver(member_client):
+    """Reactivating an account that holds rights gives those rights back: a superuser's decision."""
+    former = with_roles(UserFactory(username="gone", is_staff=True, is_active=False), Role.APPROVER)
+    before = accounts_snapshot()
+
+    response = post_change(member_client, former, is_active="on")
+
+    assert response.status_code == 403
+    assert accounts_snapshot() == before
+
+
+def test_a_superuser_brings_back_a_deactivated_approver(root_client):
+    former = with_roles(UserFactory(username="gone", is_staff=True, is_active=False), Role.APPROVER)
+    assert post_change(root_client, former, is_active="on").status_code == 302
+    former.refresh_from_db()
+    assert former.is_active

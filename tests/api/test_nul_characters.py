@@ -44,3 +44,17 @@ def test_a_nul_in_a_json_body_is_a_400_naming_the_body(api, body):
 def test_a_nul_in_a_page_address_is_a_400_not_a_500(admin_client):
     response = admin_client.get("/admin/factordb/factor/?q=%00")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("header", [
+    {"HTTP_COOKIE": 'sessionid="abcdefgh\\000ijklmnop"'},
+    {"HTTP_X_API_KEY": "cfk_abcd\x00_secret"},
+    {"HTTP_AUTHORIZATION": "Api-Key cfk_ab\x00cd_secret"},
+])
+def test_a_nul_in_a_cookie_or_key_header_is_a_400_not_a_500(api, header):
+    # The session middleware and the key lookup query the database with these values.
+    assert api.get("/api/v1/units/", **header).status_code == 400
+
+
+def test_a_nul_in_a_cookie_on_a_page_is_a_400_not_a_500(client):
+    assert client.get("/", HTTP_COOKIE='sessionid="abcdefgh\\000ijklmnop"').status_code == 400
