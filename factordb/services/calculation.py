@@ -26,7 +26,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from factordb import gwp, units
 from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT
@@ -154,11 +154,18 @@ def _version_by_key(key: ResolveKey, *, as_of, release) -> tuple[FactorVersion, 
 
 
 def _registry_unit(unit: str) -> Unit:
-    # A code wins over another unit's identical symbol.
-    found = Unit.objects.filter(code=unit).first() or Unit.objects.filter(symbol=unit).first()
-    if found is None:
+    # A code wins over another unit's identical symbol; a symbol several units share names
+    # none of them (which one a client meant cannot be guessed).
+    candidates = list(Unit.objects.filter(Q(code=unit) | Q(symbol=unit))[:10])
+    by_code = [found for found in candidates if found.code == unit]
+    if by_code:
+        return by_code[0]
+    if len(candidates) > 1:
+        codes = ", ".join(sorted(found.code for found in candidates))
+        raise ValidationError({"unit": f"'{unit}' is the symbol of several units ({codes}): give the code"})
+    if not candidates:
         raise ValidationError({"unit": f"unknown unit '{unit}': give the code or symbol of one in units/"})
-    return found
+    return candidates[0]
 
 
 def _convert(amount: Decimal, unit: str, factor_unit: Unit) -> Decimal:

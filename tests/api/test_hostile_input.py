@@ -71,6 +71,17 @@ def test_a_unit_is_found_by_its_symbol_too(api, seeded):
     assert calculate(api, unit="kWh").status_code == 200
 
 
+@pytest.mark.django_db
+def test_a_symbol_two_units_share_is_refused_as_ambiguous(api, seeded):
+    """Two units may be written alike (the registry does not forbid it): a symbol that names
+    more than one is refused, never converted with whichever comes first."""
+    twin = Unit.objects.create(code="kWh-twin", symbol="kWh·", name_zh="千瓦时（副本）", name_en="kWh twin",
+                               pint_expression="kilowatt_hour", dimension="energy")
+    Unit.objects.create(code="MWh-twin", symbol=twin.symbol, name_zh="兆瓦时（副本）", name_en="MWh twin",
+                        pint_expression="megawatt_hour", dimension="energy")
+    assert_refused(calculate(api, unit="kWh·"), "unit")
+
+
 # --- Amounts have documented bounds ----------------------------------------------------
 
 
