@@ -133,6 +133,9 @@ class ApiKeyAdmin(AuditedAdminMixin):
                                    {"may_revoke": may_revoke, **(extra_context or {})})
 
     def revoke_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        # Asked before the lookup too, so that who may not revoke cannot tell which ids exist.
+        if not api_key_may_revoke(actor=request.user, key=None):
+            raise PermissionDenied(_("吊销 API 密钥需要相应权限。"))
         key = get_object_or_404(ApiKey, pk=pk)
         if not api_key_may_revoke(actor=request.user, key=key):
             # The form itself is refused too: it would only lead to the service's refusal.

@@ -51,9 +51,10 @@ def api_key_may_issue(actor) -> bool:
     return _may(actor, ISSUE_PERMISSION)
 
 
-def api_key_may_revoke(*, actor, key: ApiKey) -> bool:
-    """Whether `actor` may revoke this key. Today the permission covers every key; callers ask
-    about the key at hand all the same, so a rule on the key itself has one place to go."""
+def api_key_may_revoke(*, actor, key: ApiKey | None) -> bool:
+    """Whether `actor` may revoke this key (None: some key). Today the permission covers every
+    key; callers ask about the key at hand all the same, so a rule on the key itself has one
+    place to go."""
     return _may(actor, REVOKE_PERMISSION)
 
 

@@ -4,6 +4,7 @@ so the admin's views and any other caller answer alike; a refusal changes nothin
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 
 from accounts.models import ApiKey
 from accounts.roles import ForbiddenAction, Role
@@ -118,3 +119,10 @@ def test_a_non_staff_holder_of_the_permissions_manages_no_keys(key):
 
     with pytest.raises(ForbiddenAction):
         api_key_revoke(key=key, actor=outsider, reason="x")
+
+
+@pytest.mark.parametrize("role", WITHOUT_THE_PERMISSION, ids=str)
+def test_staff_without_the_permission_cannot_tell_which_key_ids_exist(client, key, role):
+    client.force_login(staff_member(role))
+    unknown = reverse("admin:accounts_apikey_revoke", args=[key.pk + 1000])
+    assert client.get(unknown).status_code == client.get(revoke_url(key)).status_code == 403

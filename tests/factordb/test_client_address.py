@@ -46,7 +46,16 @@ def test_a_forwarded_entry_that_is_not_an_address_leaves_the_socket_address(sett
 
 def test_ipv6_addresses_are_written_one_way(settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    assert client_address(request_from("10.0.0.2", "2001:DB8:0:0::1")) == "2001:db8::1"
+    assert client_address(request_from("10.0.0.2", "2001:DB8:0:0::1")) == "2001:db8::"
+
+
+@pytest.mark.parametrize("trusted", [0, 1])
+def test_an_ipv6_client_is_its_64_so_rotating_addresses_in_it_buys_nothing(settings, trusted):
+    settings.TRUSTED_PROXY_COUNT = trusted
+    addresses = ["2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2:abcd::7"]
+    seen = {client_address(request_from(a, a) if trusted else request_from(a)) for a in addresses}
+    assert seen == {"2001:db8:1:2::"}
+    assert client_address(request_from("2001:db8:1:3::1")) != "2001:db8:1:2::"
 
 
 def test_a_request_without_any_address_is_still_answered(settings):
