@@ -12,6 +12,7 @@ from factordb import units
 from factordb.constants import GasOrigin, RegionKind
 
 from .reviewed import ReviewedTextMixin
+from .stable import StableCodeMixin
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
@@ -79,7 +80,9 @@ class TreeMixin(models.Model):
         return chain
 
 
-class Category(TreeMixin, NamedMixin):
+class Category(StableCodeMixin, TreeMixin, NamedMixin):
+    STABLE_FIELDS = ("code", "parent")
+
     code = models.CharField(_("代码"), max_length=100, unique=True, validators=[code_validator])
     parent = models.ForeignKey(
         "self", verbose_name=_("上级类别"), null=True, blank=True,
@@ -99,7 +102,9 @@ class Category(TreeMixin, NamedMixin):
         ordering = ["path"]
 
 
-class Region(TreeMixin, NamedMixin):
+class Region(StableCodeMixin, TreeMixin, NamedMixin):
+    STABLE_FIELDS = ("code", "parent")
+
     code = models.CharField(_("代码"), max_length=50, unique=True, validators=[code_validator])
     kind = models.CharField(_("类型"), max_length=20, choices=RegionKind.choices)
     parent = models.ForeignKey(
@@ -115,7 +120,9 @@ class Region(TreeMixin, NamedMixin):
         ordering = ["path"]
 
 
-class Unit(NamedMixin):
+class Unit(StableCodeMixin, NamedMixin):
+    STABLE_FIELDS = ("code", "pint_expression", "dimension")
+
     code = models.CharField(_("代码"), max_length=50, unique=True)
     symbol = models.CharField(_("符号"), max_length=50)
     pint_expression = models.CharField(
@@ -182,8 +189,10 @@ class Source(ReviewedTextMixin):
         return f"{self.publisher}: {self.title} ({self.year})"
 
 
-class Dataset(NamedMixin):
+class Dataset(StableCodeMixin, NamedMixin):
     """A family of factors published together under one authority."""
+
+    STABLE_FIELDS = ("code", "authority_rank")
 
     code = models.CharField(_("代码"), max_length=50, unique=True, validators=[code_validator])
     publisher = models.CharField(_("发布机构"), max_length=300)
