@@ -49,7 +49,7 @@ def parse_as_of(request: Request):
 
 def parse_release(request: Request) -> str | None:
     name = request.query_params.get("release") or None
-    if name is not None and not Release.objects.filter(name=name).exclude(checksum_sha256="").exists():
+    if name is not None and not Release.objects.sealed().filter(name=name).exists():
         raise drf_serializers.ValidationError({"release": [f"unknown release '{name}'"]})
     return name
 

@@ -24,8 +24,12 @@ class SealedQuerySet(models.QuerySet):
 
     sealed_lookup = "checksum_sha256__gt"
 
+    def sealed(self) -> "SealedQuerySet":
+        """The rows of sealed releases (a release is sealed once it carries its checksum)."""
+        return self.filter(**{self.sealed_lookup: ""})
+
     def _refuse_if_sealed(self) -> None:
-        if self.filter(**{self.sealed_lookup: ""}).exists():
+        if self.sealed().exists():
             raise ReleaseFrozenError(_("已发行的版本不可修改或删除。"))
 
     def update(self, **kwargs) -> int:
@@ -72,7 +76,7 @@ class Release(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if type(self).objects.filter(pk=self.pk).exclude(checksum_sha256="").exists():
+        if type(self).objects.filter(pk=self.pk).sealed().exists():
             raise ReleaseFrozenError(_("发行版 %(name)s 已封存，不可删除。") % {"name": self.name})
         return super().delete(*args, **kwargs)
 
@@ -88,7 +92,7 @@ class ReleaseEntryQuerySet(SealedQuerySet):
         # ManyRelatedManager.add() writes through here: a sealed release's set cannot grow.
         objs = list(objs)
         release_ids = {obj.release_id for obj in objs}
-        if Release.objects.filter(pk__in=release_ids).exclude(checksum_sha256="").exists():
+        if Release.objects.filter(pk__in=release_ids).sealed().exists():
             raise ReleaseFrozenError(_("已发行的版本不可增加因子。"))
         return super().bulk_create(objs, *args, **kwargs)
 
@@ -110,12 +114,12 @@ class ReleaseEntry(models.Model):
         return f"{self.release_id}: {self.version_id}"
 
     def save(self, *args, **kwargs) -> None:
-        if Release.objects.filter(pk=self.release_id).exclude(checksum_sha256="").exists():
+        if Release.objects.filter(pk=self.release_id).sealed().exists():
             raise ReleaseFrozenError(_("已发行的版本不可增加因子。"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if Release.objects.filter(pk=self.release_id).exclude(checksum_sha256="").exists():
+        if Release.objects.filter(pk=self.release_id).sealed().exists():
             raise ReleaseFrozenError(_("已发行的版本不可删除因子。"))
         return super().delete(*args, **kwargs)
 
@@ -132,7 +136,7 @@ class FrozenQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         release_ids = {obj.release_id for obj in objs}
-        if Release.objects.filter(pk__in=release_ids).exclude(checksum_sha256="").exists():
+        if Release.objects.filter(pk__in=release_ids).sealed().exists():
             raise ReleaseFrozenError(_("已发行的版本不可修改或删除。"))
         return super().bulk_create(objs, *args, **kwargs)
 
@@ -146,7 +150,7 @@ class FrozenRecord(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        sealed = Release.objects.filter(pk=self.release_id).exclude(checksum_sha256="").exists()
+        sealed = Release.objects.filter(pk=self.release_id).sealed().exists()
         if self.pk is not None or sealed:
             raise ReleaseFrozenError(_("已发行的版本不可修改或删除。"))
         super().save(*args, **kwargs)

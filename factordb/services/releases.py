@@ -67,4 +67,4 @@ def release_diff(*, old: Release | None, new: Release) -> ReleaseDiff:
 
 
 def release_latest() -> Release | None:
-    return Release.objects.exclude(checksum_sha256="").order_by("-published_at").first()
+    return Release.objects.sealed().order_by("-published_at").first()
