@@ -61,8 +61,10 @@ messages: install  ## update the English catalogue from the Chinese msgids and c
 	DEBUG=1 $(MANAGE) makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'var/*'
 	DEBUG=1 $(MANAGE) compilemessages --ignore '.venv'
 
-browser:  ## install Debian's Chromium for the browser tests (needs root)
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
+# With a CJK font, so the screenshots of the Chinese pages show Chinese, not empty boxes.
+browser:  ## install Debian's Chromium and a Chinese font for the browser tests (needs root)
+	@{ command -v chromium && fc-list :lang=zh | grep -q .; } >/dev/null 2>&1 \
+	    || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; }
 
 # `make test` installs Chromium where it can (root with apt); elsewhere, or when apt fails,
 # the browser tests skip with a line saying how to run them. CI runs `make browser` itself.

@@ -25,15 +25,14 @@ not renew the generation another process keeps its answers under
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
 from django.http import HttpResponse, RawPostDataException
 from django.utils.translation import get_language
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.throttles import check_quotas
-from factordb.generation import GENERATION_KEY, data_generation
+from factordb.generation import GENERATION_KEY, cache_is_shared, data_generation
 
 
 class _CachedAnswer(Exception):
@@ -43,15 +42,10 @@ class _CachedAnswer(Exception):
         self.response = response
 
 
-def _cache_is_shared() -> bool:
-    """Whether every web process reads and writes the same cache."""
-    return not isinstance(caches["default"], LocMemCache)
-
-
 def _answer_key(request: Request, methods: tuple[str, ...]) -> str | None:
     method = "GET" if request.method == "HEAD" else request.method
     if (method not in methods or getattr(request.accepted_renderer, "format", None) != "json"
-            or not _cache_is_shared()):
+            or not cache_is_shared()):
         return None
     # Hashed: a URL (and a body) can be longer than a cache key may portably be.
     question = hashlib.sha256(request.get_full_path().encode())

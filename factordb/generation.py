@@ -12,10 +12,13 @@ makes every calculator's next answers be worked out again. The rule errs the oth
 any other row of the factor database renews it.
 """
 
+import time
 import uuid
+from datetime import UTC, datetime
 
 from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -25,16 +28,36 @@ from factordb.workflow import PUBLIC_ACTIONS
 GENERATION_KEY = "factordb:data-generation"
 
 
+def cache_is_shared() -> bool:
+    """Whether every web process reads and writes the same cache (Redis in production), so
+    a write in one process renews the generation all the others see."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def _new_generation() -> str:
+    # The time it began rides in the token: pages state it as their Last-Modified.
+    return f"{time.time():.6f}-{uuid.uuid4().hex}"
+
+
 def data_generation() -> str:
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY)
     return generation
 
 
+def generation_began(generation: str) -> datetime | None:
+    """When the generation began, or None for a token that does not say."""
+    seconds, _, rest = generation.partition("-")
+    try:
+        return datetime.fromtimestamp(float(seconds), tz=UTC) if rest else None
+    except (ValueError, OverflowError):
+        return None
+
+
 def data_changed() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
 
 
 def changes_public_data(instance) -> bool:

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from api.exceptions import unknown_address
 from factordb import views
 from factordb.views import dashboard, review
+from factordb.views.public import browse, compare, factor, pages, releases, search, sources
 
 review_patterns = [
     path("", review.assignment_list, name="assignments"),
@@ -25,8 +26,32 @@ urlpatterns = [
     re_path(r"^api/", unknown_address, name="api-unknown"),
 ]
 
-urlpatterns += i18n_patterns(
+public_patterns = [
     path("", views.home, name="home"),
+    path("factors/", search.factor_search, name="factor_search"),
+    path("search/", search.search_redirect, name="search"),
+    path("factors/<str:public_id>/", factor.factor_detail, name="factor"),
+    path("compare/", compare.region_comparison, name="compare"),
+    path("categories/", browse.category_list, name="categories"),
+    path("categories/<str:code>/", browse.category_detail, name="category"),
+    path("regions/", browse.region_list, name="regions"),
+    path("regions/<str:code>/", browse.region_detail, name="region"),
+    path("releases/", releases.release_list, name="releases"),
+    path("releases/<str:name>/", releases.release_detail, name="release"),
+    path("downloads/", releases.downloads, name="downloads"),
+    path("sources/", sources.source_list, name="sources"),
+    path("sources/<int:pk>/", sources.source_detail, name="source"),
+    path("methodology/", pages.methodology, name="methodology"),
+    path("developers/", pages.developers, name="developers"),
+    path("about/", pages.about, name="about"),
+]
+
+urlpatterns += [
+    path("robots.txt", pages.robots_txt, name="robots_txt"),
+]
+
+urlpatterns += i18n_patterns(
+    *public_patterns,
     path("review/", include((review_patterns, "review"))),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -143,7 +143,9 @@ def test_the_compiled_catalogue_matches_the_po(po_entries):
 # --- The English site -------------------------------------------------------------------
 
 class TextCollector(HTMLParser):
-    """Collects the text of the elements whose tags are asked for (nested ones included)."""
+    """Collects the text of the elements whose tags are asked for (nested ones included),
+    but for an element that says it is in another language (the language switch names
+    each language in itself: <a lang="zh-hans">简体中文</a>)."""
 
     def __init__(self, tags: set[str]):
         super().__init__()
@@ -151,14 +153,16 @@ class TextCollector(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag in self.tags:
-            self.open.append([tag, ""])
+            self.open.append([tag, "", dict(attrs).get("lang") or "en"])
         for name, value in attrs:
             if name in ("aria-label", "title", "placeholder") and value:
                 self.texts.append((f"{tag}@{name}", value))
 
     def handle_endtag(self, tag):
         if self.open and self.open[-1][0] == tag:
-            name, text = self.open.pop()
+            name, text, language = self.open.pop()
+            if not language.startswith("en"):
+                return
             self.texts.append((name, " ".join(text.split())))
             if self.open:
                 self.open[-1][1] += text

@@ -4,8 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from factordb import selectors
+from factordb.views.public.caching import public_page
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "factordb/home.html", {
         "category_counts": selectors.published_counts_by_category(),

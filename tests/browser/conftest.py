@@ -1,6 +1,8 @@
 """A real Chromium (Debian's package) driven by Playwright against Django's live server."""
 
+import io
 import os
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +35,43 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The real seed: the published national factors, sources and the first release."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from accounts.roles import Role
+
+    # A transactional test empties every table after it, the role groups of the migrations too.
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    call_command("loadseed", stdout=io.StringIO())
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+WIDTHS = {"desktop": (1280, 900), "phone": (360, 740)}
+
+
+@pytest.fixture
+def screenshot():
+    """shot(page, "factor-page"): saves var/screenshots/factor-page-desktop.png and
+    -phone.png of the page shown, and checks that at 360 px nothing scrolls sideways."""
+
+    def shot(page, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for label, (width, height) in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+            if label == "phone":
+                assert_no_horizontal_scroll(page)
+        page.set_viewport_size({"width": WIDTHS["desktop"][0], "height": WIDTHS["desktop"][1]})
+
+    return shot
+
+
+def assert_no_horizontal_scroll(page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow} px at {page.viewport_size['width']} px"

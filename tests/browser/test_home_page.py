@@ -24,11 +24,15 @@ def test_a_visitor_sees_the_latest_factor_and_switches_to_english(live_server, p
     assert "全国电网平均排放因子" in latest.inner_text()
     assert "0.5366" in latest.inner_text()
 
-    page.get_by_role("combobox", name="语言").select_option("en")
-    page.get_by_role("button", name="切换").click()
+    page.get_by_role("navigation", name="语言").get_by_role("link", name="English").click()
 
     page.wait_for_url(live_server.url + "/en/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "National Product Carbon Footprint Factor Database"
     assert "National grid average factor" in page.locator("table.latest").inner_text()
     assert "Electricity" in page.locator("table.counts").inner_text()
+
+
+def test_the_home_page_fits_a_phone(live_server, page, seeded, screenshot):
+    page.goto(live_server.url + "/")
+    screenshot(page, "home")
