@@ -50,7 +50,9 @@ from tests.factories import (
     FactorFactory,
     GwpSetFactory,
     InReviewVersionFactory,
+    PublishedVersionFactory,
     RegionFactory,
+    ReleaseFactory,
     SourcedDraftVersionFactory,
     SourcedPublishedVersionFactory,
     SourceFactory,
@@ -504,4 +506,16 @@ def read_only_url(name: str) -> str:
         return reverse(name, args=[ContentType.objects.get_for_model(Category).pk, category.pk])
     if name == "review:assignment":
         return reverse(name, args=[InReviewVersionFactory(reviewers=[UserFactory()]).assignments.get().pk])
+    if name in PUBLIC_PAGE_ARGUMENTS:
+        return reverse(name, args=[PUBLIC_PAGE_ARGUMENTS[name]()])
     return reverse(name)
+
+
+# Public pages of one record: one that exists, so the page itself answers the POST.
+PUBLIC_PAGE_ARGUMENTS = {
+    "factor": lambda: PublishedVersionFactory().factor.public_id,
+    "category": lambda: CategoryFactory(code="matrix.public").code,
+    "region": lambda: RegionFactory(code="MATRIX-PUBLIC").code,
+    "release": lambda: ReleaseFactory(name="matrix.1").name,
+    "source": lambda: SourceFactory().pk,
+}

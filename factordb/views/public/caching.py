@@ -21,7 +21,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -66,11 +66,13 @@ def last_modified(generation: str, now: datetime) -> datetime | None:
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Keeps the view's 200 answers to anonymous reads, and dates them."""
+    """Answers reads only; keeps the view's 200 answers to anonymous reads, and dates them."""
 
     @wraps(view)
     def page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in READS or request.user.is_authenticated or not cache_is_shared():
+        if request.method not in READS:
+            return HttpResponseNotAllowed(READS)
+        if request.user.is_authenticated or not cache_is_shared():
             return view(request, *args, **kwargs)
         # Read before the page is worked out: a write meanwhile leaves it under the old one.
         generation, now = data_generation(), timezone.now()
