@@ -11,7 +11,7 @@ RUN_ADDR ?= 127.0.0.1:8000
 PIP      := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run serve test lint fix messages browser browser-if-possible bench-tools bench-api bench clean
+.PHONY: help install install-dev run serve test lint fix messages browser browser-if-possible bench-tools bench-api bench-pages bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -80,7 +80,11 @@ bench-tools:  ## install wrk, the load generator of the benchmarks (Debian's pac
 bench-api: install bench-tools  ## benchmark the read API under gunicorn against a bare view, print the ratios
 	$(BIN)/python -m bench.api
 
-bench: bench-api  ## every benchmark
+# The same database and server as bench-api; the baseline is a fixed page through base.html.
+bench-pages: install bench-tools  ## benchmark the search and factor pages against a fixed page, print the ratios
+	$(BIN)/python -m bench.pages
+
+bench: bench-api bench-pages  ## every benchmark
 
 clean:  ## remove the virtualenv, collected static files and caches (keeps var/db.sqlite3)
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,7 +1,9 @@
-"""The site's URLs and a bare view: a fixed JsonResponse through the same middleware,
-gunicorn and settings, so the API's figures can be read as ratios to it."""
+"""The site's URLs plus the baselines: a bare view (a fixed JsonResponse) and a fixed page
+(a fixed template through base.html), both through the same middleware, gunicorn and
+settings, so the API's and the pages' figures can be read as ratios to them."""
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import engines
 from django.urls import path
 
 from factordb.urls import handler404  # noqa: F401
@@ -9,9 +11,20 @@ from factordb.urls import urlpatterns as site_urlpatterns
 
 BODY = {"public_id": "EF0000000", "co2e_total": "0.5366", "unit": "kWh"}
 
+# About the size of a result page: a heading, a paragraph and a table of 25 rows.
+FIXED_PAGE = engines["django"].from_string(
+    '{% extends "base.html" %}{% block content %}<h1>因子检索</h1><p>找到 25 个因子。</p>'
+    "<table><thead><tr><th>编号</th><th>名称</th><th>数值</th></tr></thead><tbody>"
+    "{% for n in rows %}<tr><td>EF{{ n }}</td><td>电力平均二氧化碳排放因子（全国，2022）</td>"
+    "<td>0.5366</td></tr>{% endfor %}</tbody></table>{% endblock %}")
+
 
 def bare(request: HttpRequest) -> JsonResponse:
     return JsonResponse(BODY)
 
 
-urlpatterns = [path("bench/bare/", bare), *site_urlpatterns]
+def fixed_page(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(FIXED_PAGE.render({"rows": range(25)}, request))
+
+
+urlpatterns = [path("bench/bare/", bare), path("bench/fixed-page/", fixed_page), *site_urlpatterns]
