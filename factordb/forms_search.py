@@ -59,7 +59,7 @@ class FactorSearchForm(forms.Form):
     dataset = _choice(label=_("数据集"))
     sort = _choice(label=_("排序方式"), choices=[
         ("public_id", _("编号")), ("year", _("年份")), ("value", _("数值")), ("published", _("发布时间"))])
-    direction = _choice(label=_("顺序"), choices=[("asc", _("升序")), ("desc", _("降序（最新、最大在前）"))])
+    direction = _choice(label=_("顺序"), choices=[("asc", _("升序")), ("desc", _("降序"))])
     per_page = _choice(label=_("每页条数"), choices=[(str(size), str(size)) for size in PAGE_SIZES])
     # Not shown as a field: the page links carry it.
     page = forms.IntegerField(label=_("页码"), required=False, min_value=1)
