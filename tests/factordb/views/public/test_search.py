@@ -81,11 +81,11 @@ def test_a_row_shows_id_name_region_year_value_per_unit_and_category(client, gri
     assert factor.public_id in row
     name = "电力平均二氧化碳排放因子（广东，2022，每千瓦时）"
     assert f'<a href="/factors/{factor.public_id}/">{name}</a>' in row
-    assert "<td>广东</td>" in row
+    assert ">广东</td>" in row
     assert "2022" in row
     assert "0.4403" in row
     assert "kWh" in row
-    assert "<td>电力平均二氧化碳排放因子</td>" in row
+    assert ">电力平均二氧化碳排放因子</td>" in row
 
 
 @pytest.mark.parametrize("q", ["全国 2022", "2022 全国", "全国，2022", "national 2022"])
@@ -240,6 +240,13 @@ def test_html_typed_in_the_search_box_is_shown_escaped(client, grid):
 
     assert "<script>alert" not in html
     assert 'value="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"' in html
+
+
+def test_html_in_a_bad_value_is_shown_escaped_in_the_message(client, grid):
+    html = client.get(URL, {"region": "<b>XX</b>"}).content.decode()
+
+    assert "<b>XX</b>" not in html
+    assert "&lt;b&gt;XX&lt;/b&gt;" in html
 
 
 def test_it_answers_reads_only(client):
