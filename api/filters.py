@@ -6,9 +6,10 @@ from rest_framework import serializers
 from rest_framework.filters import OrderingFilter
 
 from api.params import parse_moment
+from factordb import selectors_search
 from factordb.bounds import MAX_YEAR, MIN_YEAR
 from factordb.constants import LifecycleBoundary, Methodology
-from factordb.models import Category, Gas, Region, Source, Unit
+from factordb.models import Category, Dataset, Gas, Region, Source, Unit
 
 
 def _known(model, parameter: str, **lookup):
@@ -34,7 +35,12 @@ class FactorFilter(filters.FilterSet):
     # Bounded like a database id, so no integer reaches the database that it cannot hold.
     source = filters.NumberFilter(method="filter_source", min_value=1, max_value=2**63 - 1,
                                   help_text="Source id (see /sources/).")
-    q = filters.CharFilter(method="filter_text", help_text="Text in the Chinese or English name, or the id.")
+    dataset = filters.CharFilter(method="filter_dataset", help_text="Dataset code (e.g. MEE-GRID).")
+    q = filters.CharFilter(method="filter_text", help_text=(
+        "Words, split on spaces and punctuation (at most "
+        f"{selectors_search.MAX_TERMS} are used); each must be found in the Chinese or English "
+        "name, the id, the region's name or code, or the category's name; four digits also "
+        "match the year. '2022 全国' and '全国，2022' find the same factors."))
     as_of = filters.IsoDateTimeFilter(
         method="filter_as_of",
         help_text="ISO 8601 time: the versions in force then (published_at <= t < superseded_at).")
@@ -45,19 +51,21 @@ class FactorFilter(filters.FilterSet):
     updated_since = filters.IsoDateTimeFilter(
         method="filter_updated_since", help_text="Versions published, superseded or withdrawn since then.")
 
+    # The rules themselves live in factordb/selectors_search.py, which the search page applies too.
     def filter_category(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
-        category = _known(Category, name, code=code)
-        return queryset.filter(factor__category__path__startswith=category.path)
+        return selectors_search.in_category(queryset, _known(Category, name, code=code))
 
     def filter_gas(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
-        return queryset.filter(gas_amounts__gas=_known(Gas, name, code=code)).distinct()
+        return selectors_search.with_gas(queryset, _known(Gas, name, code=code))
 
     def filter_source(self, queryset: QuerySet, name: str, pk: int) -> QuerySet:
-        return queryset.filter(version_sources__source=_known(Source, name, pk=int(pk))).distinct()
+        return selectors_search.citing_source(queryset, _known(Source, name, pk=int(pk)))
+
+    def filter_dataset(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
+        return selectors_search.in_dataset(queryset, _known(Dataset, name, code=code))
 
     def filter_text(self, queryset: QuerySet, name: str, text: str) -> QuerySet:
-        return queryset.filter(Q(factor__name_zh__icontains=text) | Q(factor__name_en__icontains=text)
-                               | Q(factor__public_id__iexact=text))
+        return selectors_search.matching_text(queryset, text)
 
     def filter_as_of(self, queryset: QuerySet, name: str, moment) -> QuerySet:
         # Applied by the view before the other filters; here it only guards the value.
