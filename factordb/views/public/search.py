@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from factordb import selectors_search
-from factordb.forms_search import FactorSearchForm
+from factordb.forms_search import MAX_TEXT, FactorSearchForm
 from factordb.services.resolution import visible_versions
 from factordb.views.public.caching import public_page
 
@@ -45,6 +45,10 @@ def factor_search(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def search_redirect(request: HttpRequest) -> HttpResponse:
-    """The old search address: the same search on the factor list, in the same language."""
-    query = request.GET.urlencode()
+    """The old search address: the same search on the factor list, in the same language.
+
+    Only the form's own fields go along, each cut to the longest value the form accepts: an
+    address of any length would make a redirect Django refuses (and browsers truncate)."""
+    kept = {name: request.GET[name][:MAX_TEXT] for name in FactorSearchForm.base_fields if request.GET.get(name)}
+    query = urlencode(kept)
     return HttpResponseRedirect(reverse("factor_search") + (f"?{query}" if query else ""))

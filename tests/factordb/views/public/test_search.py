@@ -4,6 +4,7 @@ a count; bad input named on the page, never a server error; /search/ leads there
 import logging
 import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone
@@ -293,3 +294,10 @@ def test_the_english_page_is_in_english_with_english_names(client, grid):
     assert "Factors found: 1" in html
     assert "Year: Enter a whole number." in html
     assert 'href="/en/factors/' in html
+
+
+def test_the_old_search_address_passes_on_only_the_form_s_fields_and_none_too_long(client):
+    response = client.get("/search/?" + "q=" + "全国" * 3000 + "&unknown=1&year=2022")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/factors/?" + urlencode({"q": ("全国" * 3000)[:200], "year": "2022"})
