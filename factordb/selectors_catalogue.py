@@ -131,6 +131,8 @@ def cited_sources() -> QuerySet[Source]:
 
 def cited_source(pk: int) -> Source | None:
     """The source, if a published version cites it: no other source is public."""
+    if not 0 < pk < 2**63:  # no id the database could hold: none reaches it
+        return None
     return Source.objects.filter(pk=pk, **_PUBLISHED_CITATION).distinct().first()
 
 
