@@ -50,6 +50,7 @@ class PinnedFactor:
     """A factor as a release showed it when it was sealed (names, value and codes then)."""
 
     public_id: str
+    category: str
     name_zh: str
     name_en: str
     region: str
@@ -81,9 +82,9 @@ def _pinned(document: dict, symbols: dict[str, str], regions: dict[str, tuple[st
     code = document["region"]
     region_zh, region_en = regions.get(code, (code, code))
     return PinnedFactor(
-        public_id=document["public_id"], name_zh=document["name_zh"], name_en=document["name_en"],
-        region=code, region_name_zh=region_zh, region_name_en=region_en, year=document["year"],
-        unit_symbol=symbols.get(document["unit"], document["unit"]),
+        public_id=document["public_id"], category=document["category"], name_zh=document["name_zh"],
+        name_en=document["name_en"], region=code, region_name_zh=region_zh, region_name_en=region_en,
+        year=document["year"], unit_symbol=symbols.get(document["unit"], document["unit"]),
         version=document["version"]["version"], co2e_total=document["version"]["co2e_total"],
     )
 
@@ -105,14 +106,17 @@ def release_changes(release: Release) -> ReleaseChanges:
         code__in={d["region"] for d in pinned}).values_list("code", "name_zh", "name_en")}
     after, before = documents[release.pk], documents[previous.pk] if previous else {}
 
-    def shown(document: dict) -> PinnedFactor:
-        return _pinned(document, symbols, regions)
+    def shown(documents: dict[str, dict], public_ids: list[str]) -> list[PinnedFactor]:
+        # Read as a catalogue: by category, newest year first, then region; not by id.
+        factors = [_pinned(documents[pid], symbols, regions) for pid in public_ids]
+        return sorted(factors, key=lambda f: (f.category, -f.year, f.region, f.public_id))
 
+    changed = {f.public_id: f for f in shown(before, diff.changed)}
     return ReleaseChanges(
         previous=previous,
-        added=[shown(after[pid]) for pid in diff.added],
-        changed=[ChangedFactor(before=shown(before[pid]), after=shown(after[pid])) for pid in diff.changed],
-        withdrawn=[shown(before[pid]) for pid in diff.withdrawn],
+        added=shown(after, diff.added),
+        changed=[ChangedFactor(before=changed[f.public_id], after=f) for f in shown(after, diff.changed)],
+        withdrawn=shown(before, diff.withdrawn),
     )
 
 
