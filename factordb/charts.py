@@ -12,6 +12,7 @@ No display of a number here is rounded: values are written as the source wrote t
 """
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -210,7 +211,9 @@ def _line_description(points: list[Point], unit: str) -> str:
     if len(points) == 1:
         return _("%(year)s 年为 %(value)s %(unit)s。") % {
             "year": first.year, "value": plain_decimal(first.value), "unit": unit}
-    return _("%(first_year)s 年为 %(first)s，%(last_year)s 年为 %(last)s（%(unit)s），共 %(count)s 年。") % {
+    return _(
+        "从 %(first_year)s 年的 %(first)s 到 %(last_year)s 年的 %(last)s（%(unit)s），共 %(count)s 年。"
+    ) % {
         "first_year": first.year, "first": plain_decimal(first.value), "last_year": last.year,
         "last": plain_decimal(last.value), "unit": unit, "count": len(points)}
 
@@ -251,6 +254,8 @@ def _no_data() -> SafeString:
 
 
 def _svg(chart_id: str, height: float, title: str, description: str, parts: list) -> SafeString:
+    # aria-labelledby is a list of ids split on spaces: an id must be one plain word.
+    chart_id = re.sub(r"[^A-Za-z0-9_-]", "-", chart_id)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" '
         'aria-labelledby="{}-title {}-desc" font-family="{}" font-size="{}">'

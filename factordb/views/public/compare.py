@@ -76,7 +76,7 @@ class ComparisonForm(forms.Form):
             self.add_error("year", _("年份须为四位数字，如 2022。"))
         elif int(text) not in choice.regions_by_year:
             self.add_error("year", _("%(year)s 年没有该类别的已发布数值；可选年份：%(years)s。") % {
-                "year": text, "years": "、".join(str(year) for year in choice.years)})
+                "year": text, "years": ", ".join(str(year) for year in choice.years)})
         else:
             cleaned["year"] = int(text)
         cleaned["sort"] = cleaned.get("sort") or "value"
