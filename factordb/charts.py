@@ -23,7 +23,10 @@ from django.utils.translation import gettext as _
 
 from factordb.templatetags.public import plain_decimal
 
-WIDTH = 480
+# Widths in user units: the text (13 units) stays 11 px or more on a 360 px phone. The line
+# chart, sparse, is narrower, so that its few labels read larger.
+BAR_WIDTH = 400
+LINE_WIDTH = 320
 FONT = 13
 INK = "#1d2a33"  # the page's text colour: 14:1 on white
 MUTED = "#4f5f69"  # 6.6:1 on white, for axis labels
@@ -58,8 +61,8 @@ def line_chart(points: Sequence[Point], *, title: str, unit: str, chart_id: str)
     scale = _Scale([p.value for p in known])
     left = max(_text_width(plain_decimal(tick)) for tick in scale.ticks) + 12
     top, bottom, right = 24, 32, 24
-    height = 240
-    plot_width, plot_height = WIDTH - left - right, height - top - bottom
+    height = 200
+    plot_width, plot_height = LINE_WIDTH - left - right, height - top - bottom
     years = list(range(first_year, last_year + 1))
 
     inset = 28  # room for the first and last points' labels, clear of the value axis
@@ -72,7 +75,7 @@ def line_chart(points: Sequence[Point], *, title: str, unit: str, chart_id: str)
     def y(value: Decimal) -> float:
         return top + plot_height * (1 - scale.fraction(value))
 
-    parts = [_y_axis(scale, left, WIDTH - right, y)]
+    parts = [_y_axis(scale, left, LINE_WIDTH - right, y)]
     step = max(1, math.ceil(len(years) / 8))  # at most eight year labels: they must not overlap
     parts += [format_html('<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
                           _n(x(year)), _n(height - bottom + 18), MUTED, year)
@@ -90,7 +93,7 @@ def line_chart(points: Sequence[Point], *, title: str, unit: str, chart_id: str)
             format_html('<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
                         _n(x(p.year)), _n(y(p.value) - 9), INK, value_text) if label_points else "",
         ))
-    return _svg(chart_id, height, title, _line_description(known, unit), parts)
+    return _svg(chart_id, LINE_WIDTH, height, title, _line_description(known, unit), parts)
 
 
 def bar_chart(bars: Sequence[Bar], *, title: str, unit: str, chart_id: str) -> SafeString:
@@ -101,12 +104,12 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str, chart_id: str) -> S
         return _no_data()
     ordered = sorted(bars, key=lambda bar: (-bar.value, bar.label))
     scale = _Scale([bar.value for bar in ordered])
-    label_width = min(max(_text_width(bar.label) for bar in ordered) + 8, WIDTH * 0.4)
+    label_width = min(max(_text_width(bar.label) for bar in ordered) + 8, BAR_WIDTH * 0.4)
     value_width = max(_text_width(plain_decimal(bar.value)) for bar in ordered) + 6
     row, top, bottom = 22, 8, 28
     height = top + row * len(ordered) + bottom
     plot_left = label_width + (value_width if scale.low < 0 else 0)
-    plot_right = WIDTH - value_width
+    plot_right = BAR_WIDTH - value_width
     plot_width = plot_right - plot_left
 
     def x(value: Decimal) -> float:
@@ -114,6 +117,14 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str, chart_id: str) -> S
 
     zero = x(Decimal(0))
     parts = [_x_axis(scale, x, top, height - bottom)]
+    # Behind the bars and their labels: a reference, not a figure of its own.
+    reference = next((bar for bar in ordered if bar.highlight), None)
+    if reference is not None and len(ordered) > 1:
+        parts.append(format_html(
+            '<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1.5" '
+            'stroke-dasharray="4 3"/>',
+            _n(x(reference.value)), top, _n(height - bottom), REFERENCE,
+        ))
     for index, bar in enumerate(ordered):
         middle = top + row * index + row / 2
         end = x(bar.value)
@@ -131,16 +142,9 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str, chart_id: str) -> S
             _n(end - 4 if negative else end + 4), _n(middle), "end" if negative else "start",
             REFERENCE if bar.highlight else INK, value_text,
         ))
-    reference = next((bar for bar in ordered if bar.highlight), None)
-    if reference is not None and len(ordered) > 1:
-        parts.append(format_html(
-            '<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1.5" '
-            'stroke-dasharray="4 3"/>',
-            _n(x(reference.value)), top, _n(height - bottom), REFERENCE,
-        ))
     parts.append(format_html('<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}"/>',
                              _n(zero), top, _n(height - bottom), INK))
-    return _svg(chart_id, height, title, _bar_description(ordered, unit), parts)
+    return _svg(chart_id, BAR_WIDTH, height, title, _bar_description(ordered, unit), parts)
 
 
 # --- Scales and axes -------------------------------------------------------------------
@@ -253,13 +257,13 @@ def _no_data() -> SafeString:
     return format_html('<p class="muted">{}</p>', _("没有可绘制的数据。"))
 
 
-def _svg(chart_id: str, height: float, title: str, description: str, parts: list) -> SafeString:
+def _svg(chart_id: str, width: int, height: float, title: str, description: str, parts: list) -> SafeString:
     # aria-labelledby is a list of ids split on spaces: an id must be one plain word.
     chart_id = re.sub(r"[^A-Za-z0-9_-]", "-", chart_id)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" '
         'aria-labelledby="{}-title {}-desc" font-family="{}" font-size="{}">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        WIDTH, _n(height), chart_id, chart_id, FONT_FAMILY, FONT,
+        width, _n(height), chart_id, chart_id, FONT_FAMILY, FONT,
         chart_id, title, chart_id, description, format_html_join("", "{}", ((part,) for part in parts)),
     )

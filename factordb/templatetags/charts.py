@@ -23,8 +23,10 @@ def series_chart(version: FactorVersion) -> dict:
     factor = version.factor
     series = factor_series(factor)
     unit = activity_unit(factor.unit)
-    name = localized(factor, "name")
-    title = _("%(name)s：各年份数值（%(unit)s）") % {"name": name, "unit": unit}
+    # Named by category and region, not by the factor's name, which often holds its year.
+    title = _("%(category)s，%(region)s：各年份数值（%(unit)s）") % {
+        "category": localized(factor.category, "name"), "region": localized(factor.region, "name"),
+        "unit": unit}
     chart = None
     if len(series) > 1:
         chart = line_chart([Point(entry.year, entry.value) for entry in series], title=title, unit=unit,

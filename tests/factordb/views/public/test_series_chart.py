@@ -156,4 +156,4 @@ def test_the_tag_speaks_english_on_english_pages(guangdong_series):
 
     assert "Values over the years" in html
     assert "From 0.4715 in 2021 to 0.4403 in 2022 (kg CO2e/kWh), 2 years." in html
-    assert "Grid average emission factor: values by year (kg CO2e/kWh)" in html
+    assert "Grid average, Guangdong: values by year (kg CO2e/kWh)" in html
