@@ -134,7 +134,9 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str, chart_id: str) -> S
             '<g><title>{}</title>'
             '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle" fill="{}">{}</text>'
             '<rect x="{}" y="{}" width="{}" height="14" fill="{}"/>'
-            '<text x="{}" y="{}" text-anchor="{}" dominant-baseline="middle" fill="{}">{}</text></g>',
+            # A white halo keeps the value readable where the reference line passes behind it.
+            '<text x="{}" y="{}" text-anchor="{}" dominant-baseline="middle" fill="{}" stroke="#fff" '
+            'stroke-width="3" paint-order="stroke">{}</text></g>',
             _("%(label)s：%(value)s %(unit)s") % {"label": bar.label, "value": value_text, "unit": unit},
             _n(label_width - 6), _n(middle), INK, _fit(bar.label, label_width - 8),
             _n(min(zero, end)), _n(middle - 7), _n(max(abs(end - zero), 1)),
@@ -236,8 +238,8 @@ def _bar_description(bars: list[Bar], unit: str) -> str:
 
 def _text_width(text: str) -> float:
     """A width estimate without a font at hand: a Chinese character is about an em wide,
-    a Latin one about six-tenths of it."""
-    return sum(FONT if ord(char) >= 0x2E80 else FONT * 0.6 for char in text)
+    a Latin one a little over half of it."""
+    return sum(FONT if ord(char) >= 0x2E80 else FONT * 0.55 for char in text)
 
 
 def _fit(text: str, width: float) -> str:
