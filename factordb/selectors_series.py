@@ -46,6 +46,11 @@ class ComparableCategory:
     def years(self) -> list[int]:
         return sorted(self.regions_by_year, reverse=True)
 
+    @property
+    def best_year(self) -> int:
+        """The year with the most regions, the latest first: what is shown when no year is asked."""
+        return max(self.regions_by_year, key=lambda year: (self.regions_by_year[year], year))
+
 
 def comparable_categories() -> list[ComparableCategory]:
     """Categories worth comparing across regions: published in more than one region in at
@@ -63,12 +68,11 @@ def comparable_categories() -> list[ComparableCategory]:
 def default_comparison(choices: list[ComparableCategory]) -> tuple[ComparableCategory, int] | None:
     """What the page shows when nothing is chosen: the (category, year) with the most
     regions published, the latest year first, then the category's place in the tree."""
-    candidates = [(-regions, -year, choice.category.path, index, year)
-                  for index, choice in enumerate(choices) for year, regions in choice.regions_by_year.items()]
-    if not candidates:
+    if not choices:
         return None
-    *_, index, year = min(candidates)
-    return choices[index], year
+    best = min(choices, key=lambda choice: (-choice.regions_by_year[choice.best_year], -choice.best_year,
+                                            choice.category.path))
+    return best, best.best_year
 
 
 def region_values(category: Category, year: int) -> list[FactorVersion]:

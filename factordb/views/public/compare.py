@@ -71,7 +71,7 @@ class ComparisonForm(forms.Form):
         if choice is None or text is None:
             return cleaned
         if not text:
-            cleaned["year"] = _best_year(choice)
+            cleaned["year"] = choice.best_year
         elif not text.isdigit():
             self.add_error("year", _("年份须为四位数字，如 2022。"))
         elif int(text) not in choice.regions_by_year:
@@ -81,11 +81,6 @@ class ComparisonForm(forms.Form):
             cleaned["year"] = int(text)
         cleaned["sort"] = cleaned.get("sort") or "value"
         return cleaned
-
-
-def _best_year(choice: ComparableCategory) -> int:
-    """The category's year with the most regions, the latest first."""
-    return max(choice.regions_by_year, key=lambda year: (choice.regions_by_year[year], year))
 
 
 @dataclass

@@ -265,3 +265,24 @@ def test_the_page_costs_the_same_queries_for_5_or_40_regions(client, grid, regio
 
 def test_the_page_answers_reads_only(client, grid_2022):
     assert client.post("/compare/").status_code == 405
+
+
+def test_of_two_years_with_as_many_regions_the_later_one_is_the_default(client, grid, regions):
+    for year in (2020, 2021):
+        publish(grid, regions["CN"], year, "0.55")
+        publish(grid, regions["CN-GD"], year, "0.45")
+
+    html = client.get("/compare/").content.decode()
+    assert 'value="2021" selected' in html
+
+
+def test_a_region_name_holding_markup_is_shown_not_run(client, grid, grid_2022):
+    odd = RegionFactory(code="CN-XX", kind="province", name_zh="<script>alert(1)</script>")
+    publish(grid, odd, 2022, "0.3")
+
+    response = client.get("/compare/", {"category": GRID, "year": 2022})
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in table(response)
+    assert "<script>alert(1)</script>：0.3 kg CO2e/kWh" in [
+        title.text for title in chart(response).iter("{http://www.w3.org/2000/svg}title")]

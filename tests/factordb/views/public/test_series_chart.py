@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from factordb.selectors_series import factor_series
+from factordb.services.resolution import visible_versions
 from tests.factories import (
     CategoryFactory,
     DatasetFactory,
@@ -157,3 +158,12 @@ def test_the_tag_speaks_english_on_english_pages(guangdong_series):
     assert "Values over the years" in html
     assert "From 0.4715 in 2021 to 0.4403 in 2022 (kg CO2e/kWh), 2 years." in html
     assert "Grid average, Guangdong: values by year (kg CO2e/kWh)" in html
+
+
+def test_drawing_the_tag_for_a_version_read_as_the_api_reads_it_costs_one_query(guangdong_series,
+                                                                               django_assert_num_queries):
+    version = visible_versions().get(pk=guangdong_series[1].pk)
+
+    with django_assert_num_queries(1):
+        html = render(version)
+    assert "0.4715" in html
