@@ -48,6 +48,9 @@ public_patterns = [
 
 urlpatterns += [
     path("robots.txt", pages.robots_txt, name="robots_txt"),
+    # One sitemap for both languages: each page is listed with its hreflang alternates.
+    path("sitemap.xml", pages.sitemap_xml, name="sitemap"),
+    path("favicon.ico", pages.favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(

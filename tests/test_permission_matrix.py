@@ -143,6 +143,8 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "developers": READS,
     "about": READS,
     "robots_txt": READS,
+    "sitemap": READS,
+    "favicon": READS,
     "set_language": READS,
     "login": READS,
     "logout": READS,

@@ -3,14 +3,18 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from factordb import selectors
+from factordb import selectors, selectors_home
 from factordb.views.public.caching import public_page
+
+LATEST_SHOWN = 10
 
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "factordb/home.html", {
         "category_counts": selectors.published_counts_by_category(),
-        "latest_versions": selectors.latest_published_versions(limit=10),
-        "totals": selectors.published_totals(),
+        "latest_versions": selectors.latest_published_versions(limit=LATEST_SHOWN),
+        "totals": selectors_home.public_totals(),
+        "national_grid": selectors_home.national_grid_average_versions(),
+        "release": selectors_home.latest_sealed_release(),
     })
