@@ -166,8 +166,9 @@ def _cite_text(request: HttpRequest, version: FactorVersion, name: str, latest_r
              "url": request.build_absolute_uri(reverse("factor", args=[factor.public_id])),
              "date": date_format(timezone.localdate(), "DATE_FORMAT")}
     if latest_release is not None:
-        return _("%(name)s，公开编号 %(id)s，第 %(version)s 版，发行版 %(release)s。%(url)s（访问日期：%(date)s）") % {
-            **parts, "release": latest_release.name}
+        text = _("%(name)s，公开编号 %(id)s，第 %(version)s 版，发行版 %(release)s。"
+                 "%(url)s（访问日期：%(date)s）")
+        return text % {**parts, "release": latest_release.name}
     return _("%(name)s，公开编号 %(id)s，第 %(version)s 版。%(url)s（访问日期：%(date)s）") % parts
 
 
@@ -195,7 +196,8 @@ def factor_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     pinning = releases_pinning(version)
     name = localized(version.factor, "name")
     context = {
-        "version": version, "factor": version.factor, "current": current, "is_current": version.pk == current.pk,
+        "version": version, "factor": version.factor, "current": current,
+        "is_current": version.pk == current.pk,
         "moment": moment, "not_in_force": not_in_force, "release_names": releases,
         "gwp_links": _gwp_links(request, sets), "chosen_gwp": chosen, "gwp_error": gwp_error,
         "stated": stated, "recomputed": recomputed,
