@@ -22,10 +22,15 @@ def test_a_reader_sees_the_national_grid_factor_and_its_history(live_server, pag
     assert page.locator(".value-big").inner_text().startswith("0.5366 kg CO2e / kWh")
     assert "2026.1" in page.locator("#cite-text").input_value()
 
-    page.goto(f"{live_server.url}/factors/{seed_public_id(NATIONAL_GRID_2022)}/#history")
+    page.locator(".factor-jumps").get_by_role("link", name="版本历史").click()
+
+    page.wait_for_url(re.compile(r"#history$"))
     history = page.locator("#history")
-    history.wait_for()
     assert history.inner_text() == "版本历史"
+    assert history.is_visible()
+    # Scrolled to: the heading is on screen, not below it (the page is longer than the screen).
+    assert 0 <= page.evaluate("document.getElementById('history').getBoundingClientRect().top") < 900
+    assert page.evaluate("window.scrollY") > 0
     assert "0.5366" in page.locator("table.history").inner_text()
     screenshot(page, "factor")
 

@@ -468,10 +468,8 @@ def test_the_page_costs_the_same_queries_whatever_its_gases_and_history(client, 
     gases = {f"G{n}": Decimal(n) for n in range(8)}
     for code in gases:
         GwpValue.objects.create(gwp_set=ar5, gas=GasFactory(code=code, formula=code), value=n_gwp(code))
-    small = official(FactorFactory(), approver, ar5, {"CO2": Decimal(1), "CH4": Decimal("0.1")},
-                     source=source)
-    small_reviewed = reviewed(small.factor, editor, reviewers[:2], approver, ar5,
-                              {"CO2": Decimal(2), "CH4": Decimal("0.1")}, why="a", source=source)
+    small = reviewed(FactorFactory(), editor, reviewers[:2], approver, ar5,
+                     {"CO2": Decimal(2), "CH4": Decimal("0.1")}, why="a", source=source)
     big_factor = FactorFactory()
     for n in range(5):
         official(big_factor, approver, ar5, {**gases, "CO2": Decimal(n + 1)}, source=source,
@@ -480,7 +478,10 @@ def test_the_page_costs_the_same_queries_whatever_its_gases_and_history(client, 
                             why="b", source=SourceFactory())
     assert big_reviewed.version == 6
 
-    assert queries_for(client, small_reviewed.factor.public_id) == queries_for(client, big_factor.public_id)
+    assert small.version == 1
+    small_cost = queries_for(client, small.factor.public_id)
+    assert small_cost == queries_for(client, big_factor.public_id)
+    assert small_cost <= 30, small_cost  # the page's own reads are 21, the series chart's come on top
 
 
 def n_gwp(code: str) -> int:
