@@ -235,14 +235,14 @@ def test_uncertainty_and_quality_are_told_in_words(client, factor, approver, gwp
     version = official(factor, approver, gwp_sets["AR5"], {"CO2": Decimal("2")},
                        uncertainty_distribution="lognormal",
                        uncertainty_low_pct=Decimal("7"), uncertainty_high_pct=Decimal("12.5"),
-                       uncertainty_gsd=Decimal("1.1200"), quality_note="Read from the official table.",
+                       uncertainty_gsd=Decimal("10.0000"), quality_note="Read from the official table.",
                        dq_reliability=1, dq_completeness=5)
 
     shown = text(page(client, version.factor.public_id))
 
     assert "对数正态分布" in shown
-    assert "−7.00% 到 +12.50%" in shown
-    assert "1.12" in shown
+    assert "−7% 到 +12.5%" in shown
+    assert "几何标准差 GSD 10 " in shown
     assert "可靠性 1 / 5 经核实的实测数据" in shown
     assert "完整性 5 / 5 代表性未知，或站点少且时段短" in shown
     assert "时间代表性 4 / 5 相差不到 15 年" in shown
