@@ -16,6 +16,7 @@ from factordb import gwp
 from factordb.constants import FROZEN_STATUSES
 from factordb.models import (
     FactorVersion,
+    Gas,
     GasAmount,
     GwpSet,
     Release,
@@ -63,7 +64,7 @@ def gwp_sets() -> list[GwpSet]:
 
 @dataclass(frozen=True)
 class GasRow:
-    gas: object
+    gas: Gas
     amount: Decimal
     gwp: Decimal | None
     co2e: Decimal | None

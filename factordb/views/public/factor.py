@@ -141,7 +141,7 @@ def _gwp_choice(request: HttpRequest, version: FactorVersion, sets: list) -> tup
         return version.gwp_set, ""
     if asked not in by_code:
         return version.gwp_set, _("GWP 值集（gwp）：没有这个值集，可选：%(codes)s。") % {
-            "codes": "、".join(by_code)}
+            "codes": ", ".join(by_code)}
     return by_code[asked], ""
 
 

@@ -497,3 +497,16 @@ def test_the_user_admin_shows_whether_a_reviewer_agreed_to_be_named(admin_client
     assert response.status_code == 200
     assert 'name="named_in_public_review_record"' in response.content.decode()
     assert "同意在公开评审记录中署名" in response.content.decode()
+
+
+def test_the_gwp_links_keep_the_day_asked_for(client, two_versions, gwp_sets):
+    first = two_versions[0]
+
+    response = page(client, first.factor.public_id, "?as_of=2023-06-30&gwp=AR9")
+
+    html, shown = response.content.decode(), text(response)
+    assert 'href="?as_of=2023-06-30&amp;gwp=AR6#gases"' in html
+    assert "GWP 值集（gwp）：没有这个值集，可选：AR4, AR5, AR6。" in shown
+    # The day was understood: its version is shown, not the current one.
+    assert "0.581 kg CO2e" in shown
+    assert "下面显示的是当前有效的数值。" not in shown
