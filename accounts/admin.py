@@ -29,6 +29,8 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     member may not set are shown read-only, and a request that sends them anyway is a 403."""
 
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
+    fieldsets = (*DjangoUserAdmin.fieldsets,
+                 (_("公开评审记录"), {"fields": ("named_in_public_review_record",)}))
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))

@@ -25,6 +25,12 @@ class User(AbstractUser):
     the migration pain of swapping Django's default later.
     """
 
+    # A reviewer's name is personal data: the public review record names only those who agreed.
+    named_in_public_review_record = models.BooleanField(
+        _("同意在公开评审记录中署名"), default=False,
+        help_text=_("勾选后，此人作为评审专家的姓名会出现在其评审过的因子的公开页面上。"),
+    )
+
     # Granting or taking away a role is a change to the user: its history shows the groups held.
     history = HistoricalRecordsOfLinkChanges(
         excluded_fields=["password", "last_login"], m2m_fields=["groups"],

@@ -49,6 +49,7 @@ def search_redirect(request: HttpRequest) -> HttpResponse:
 
     Only the form's own fields go along, each cut to the longest value the form accepts: an
     address of any length would make a redirect Django refuses (and browsers truncate)."""
-    kept = {name: request.GET[name][:MAX_TEXT] for name in FactorSearchForm.base_fields if request.GET.get(name)}
+    kept = {name: request.GET[name][:MAX_TEXT]
+            for name in FactorSearchForm.base_fields if request.GET.get(name)}
     query = urlencode(kept)
     return HttpResponseRedirect(reverse("factor_search") + (f"?{query}" if query else ""))
