@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from factordb.bounds import MIN_YEAR
 from factordb.constants import QUALITY_INDICATORS
 from factordb.models import FactorVersion
+from factordb.quality import score_meaning
 from factordb.selectors import derivation_parts
 from factordb.selectors_factor import (
     breakdown_under,
@@ -37,46 +37,6 @@ from factordb.templatetags.public import localized
 from .caching import public_page
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-# What each score of the pedigree matrix (Weidema & Wesnaes 1996) means, 1 best to 5 worst.
-QUALITY_MEANINGS = {
-    "dq_reliability": (
-        gettext_lazy("经核实的实测数据"),
-        gettext_lazy("部分基于假设的核实数据，或未经核实的实测数据"),
-        gettext_lazy("部分基于合理估计的未核实数据"),
-        gettext_lazy("合理估计（如行业专家估计）"),
-        gettext_lazy("非合理估计"),
-    ),
-    "dq_completeness": (
-        gettext_lazy("覆盖所有相关站点、时段充分的代表性数据"),
-        gettext_lazy("覆盖过半相关站点、时段充分的代表性数据"),
-        gettext_lazy("仅覆盖少数相关站点，或时段较短"),
-        gettext_lazy("仅来自一个相关站点，或少数站点且时段较短"),
-        gettext_lazy("代表性未知，或站点少且时段短"),
-    ),
-    "dq_temporal": (
-        gettext_lazy("与数据集年份相差不到 3 年"),
-        gettext_lazy("相差不到 6 年"),
-        gettext_lazy("相差不到 10 年"),
-        gettext_lazy("相差不到 15 年"),
-        gettext_lazy("数据年份未知或相差 15 年以上"),
-    ),
-    "dq_geographical": (
-        gettext_lazy("来自所研究地区的数据"),
-        gettext_lazy("包含所研究地区的更大范围的平均数据"),
-        gettext_lazy("来自生产条件相似地区的数据"),
-        gettext_lazy("来自生产条件略有相似地区的数据"),
-        gettext_lazy("来自未知或明显不同地区的数据"),
-    ),
-    "dq_technological": (
-        gettext_lazy("来自所研究企业、工艺和材料的数据"),
-        gettext_lazy("相同工艺和材料、不同企业的数据"),
-        gettext_lazy("相同工艺和材料、不同技术的数据"),
-        gettext_lazy("相关工艺或材料的数据"),
-        gettext_lazy("实验室规模或不同技术的相关工艺数据"),
-    ),
-}
-
 
 @dataclass
 class Moment:
@@ -128,7 +88,7 @@ def _parse_day(raw: str) -> date | None:
 def _quality(version: FactorVersion) -> list[dict]:
     return [
         {"label": FactorVersion._meta.get_field(name).verbose_name, "score": getattr(version, name),
-         "meaning": QUALITY_MEANINGS[name][getattr(version, name) - 1]}
+         "meaning": score_meaning(name, getattr(version, name))}
         for name in QUALITY_INDICATORS
     ]
 

@@ -244,7 +244,7 @@ def test_uncertainty_and_quality_are_told_in_words(client, factor, approver, gwp
     assert "−7% 到 +12.5%" in shown
     assert "几何标准差 GSD 10 " in shown
     assert "可靠性 1 / 5 经核实的实测数据" in shown
-    assert "完整性 5 / 5 代表性未知，或站点少且时段短" in shown
+    assert "完整性 5 / 5 代表性未知，或来自少数场所且时间较短的数据" in shown
     assert "时间代表性 4 / 5 相差不到 15 年" in shown
     assert "Read from the official table." in shown
 
