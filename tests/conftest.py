@@ -65,6 +65,15 @@ def _default_language_after_each_test():
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """A cache every process shares, which answers and pages are kept in: Redis when REDIS_URL
+    is set, else a file cache, which the processes of one machine share."""
+    if not settings.REDIS_URL:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                       "LOCATION": str(tmp_path / "cache")}}
+
+
 @pytest.fixture(autouse=True)
 def _fresh_data_generation():
     # Each test's data is rolled back, which no signal sees: answers cached by the previous

@@ -10,16 +10,7 @@ from factordb.services import review
 from factordb.services.editing import factor_version_start_revision, factor_version_update_draft
 from tests.factories import ApprovedVersionFactory, PublishedVersionFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _shared_cache(settings, tmp_path):
-    # Answers are kept only in a cache every process shares: Redis when REDIS_URL is set,
-    # else a file cache, which the processes of one machine share.
-    if not settings.REDIS_URL:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                                       "LOCATION": str(tmp_path / "cache")}}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_cache")]
 
 
 @pytest.fixture

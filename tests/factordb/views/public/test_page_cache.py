@@ -15,12 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _shared_cache(settings, tmp_path):
-    # Pages are kept only in a cache every process shares: Redis when REDIS_URL is set,
-    # else a file cache, which the processes of one machine share.
-    if not settings.REDIS_URL:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                                       "LOCATION": str(tmp_path / "cache")}}
+def _new_generation(shared_cache):
     data_changed()
 
 
