@@ -32,7 +32,3 @@ def test_a_visitor_sees_the_latest_factor_and_switches_to_english(live_server, p
     assert "National grid average factor" in page.locator("table.latest").inner_text()
     assert "Electricity" in page.locator("table.counts").inner_text()
 
-
-def test_the_home_page_fits_a_phone(live_server, page, seeded, screenshot):
-    page.goto(live_server.url + "/")
-    screenshot(page, "home")

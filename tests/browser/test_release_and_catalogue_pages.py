@@ -33,8 +33,7 @@ def test_a_visitor_downloads_the_first_release_and_checks_its_sha256(live_server
     assert download.suggested_filename == "factordb-2026.1.json"
     assert hashlib.sha256(body).hexdigest() == shown
 
-
-def test_the_downloads_page_marks_the_latest_release(live_server, page, seeded, screenshot):
+    # The downloads page marks it as the latest (one seed per test: these steps only read it).
     page.goto(live_server.url + "/downloads/")
 
     assert "最新版本" in page.locator("h2").first.inner_text()
@@ -42,7 +41,8 @@ def test_the_downloads_page_marks_the_latest_release(live_server, page, seeded, 
     screenshot(page, "downloads")
 
 
-def test_a_visitor_follows_a_source_to_a_factor_it_gives(live_server, page, seeded, screenshot):
+def test_a_visitor_follows_a_source_to_a_factor_then_browses_categories_and_regions(
+        live_server, page, seeded, screenshot):
     source = Source.objects.get(title__startswith="关于发布2022年电力二氧化碳排放因子的公告")
     page.goto(live_server.url + "/sources/")
     screenshot(page, "sources")
@@ -58,8 +58,7 @@ def test_a_visitor_follows_a_source_to_a_factor_it_gives(live_server, page, seed
     link.click()
     page.wait_for_url(live_server.url + f"/factors/{national}/")
 
-
-def test_a_visitor_browses_a_category_and_a_region(live_server, page, seeded, screenshot):
+    # Then browses a category and a region (one seed per test: these steps only read it).
     page.goto(live_server.url + "/categories/")
     screenshot(page, "categories")
 

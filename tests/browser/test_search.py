@@ -12,7 +12,8 @@ def results(page) -> str:
     return page.locator("table.search-table tbody").inner_text()
 
 
-def test_a_visitor_finds_the_2022_national_grid_factor_by_typing_chinese(live_server, page, seeded):
+def test_a_visitor_finds_the_2022_national_grid_factor_by_typing_chinese(
+        live_server, page, seeded, screenshot):
     page.goto(live_server.url + "/factors/")
 
     page.get_by_label("关键词").fill("全国 2022")
@@ -23,8 +24,14 @@ def test_a_visitor_finds_the_2022_national_grid_factor_by_typing_chinese(live_se
     assert "0.5366" in results(page)
     assert "电力平均二氧化碳排放因子（全国，2022，每千瓦时）" in results(page)
 
+    # And a full page of results on a phone (one seed per test: the later steps only read it).
+    page.goto(live_server.url + "/factors/?category=energy.electricity&sort=value&direction=desc")
+    assert page.locator("table.search-table tbody tr").count() == 25
+    screenshot(page, "search")
 
-def test_a_visitor_filters_by_region_and_year_with_the_form(live_server, page, seeded):
+
+def test_a_visitor_filters_by_region_and_year_then_switches_to_english_and_keeps_them(
+        live_server, page, seeded):
     page.goto(live_server.url + "/factors/")
 
     page.get_by_text("筛选、排序与每页条数").click()
@@ -38,6 +45,18 @@ def test_a_visitor_filters_by_region_and_year_with_the_form(live_server, page, s
     assert "找到 1 个因子" in page.locator(".result-count").inner_text()
     assert "0.4403" in results(page)
     assert "广东" in results(page)
+
+    # Switching to English keeps the page and its filters.
+    query = page.url.split("?", 1)[1]
+    page.get_by_role("navigation", name="语言").get_by_role("link", name="English").click()
+
+    page.wait_for_url(f"{live_server.url}/en/factors/?{query}")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Find factors"
+    assert page.locator("#id_region").input_value() == "CN-GD"
+    assert page.locator("#id_year").input_value() == "2022"
+    assert "Average grid electricity CO2 factor (Guangdong, 2022, per kWh)" in results(page)
+    assert "Factors found: 1" in page.locator(".result-count").inner_text()
 
 
 def test_a_visitor_searches_with_the_keyboard_alone(live_server, page, seeded):
@@ -54,23 +73,3 @@ def test_a_visitor_searches_with_the_keyboard_alone(live_server, page, seeded):
     page.wait_for_url(re.compile(r"/factors/\?q="))
     assert "0.4403" in results(page)
 
-
-def test_switching_to_english_keeps_the_page_and_its_filters(live_server, page, seeded):
-    page.goto(live_server.url + "/factors/?region=CN-GD&year=2022")
-
-    page.get_by_role("navigation", name="语言").get_by_role("link", name="English").click()
-
-    page.wait_for_url(re.compile(r"/en/factors/\?region=CN-GD&year=2022$"))
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("h1").inner_text() == "Find factors"
-    assert page.locator("#id_region").input_value() == "CN-GD"
-    assert page.locator("#id_year").input_value() == "2022"
-    assert "Average grid electricity CO2 factor (Guangdong, 2022, per kWh)" in results(page)
-    assert "Factors found: 1" in page.locator(".result-count").inner_text()
-
-
-def test_the_search_page_fits_a_phone(live_server, page, seeded, screenshot):
-    page.goto(live_server.url + "/factors/?category=energy.electricity&sort=value&direction=desc")
-    assert page.locator("table.search-table tbody tr").count() == 25
-
-    screenshot(page, "search")
