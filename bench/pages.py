@@ -78,6 +78,9 @@ def main() -> None:
     django.setup()
     ensure_database()
     prepare_data()
+    # Production's static storage serves from the manifest collectstatic writes.
+    from django.core.management import call_command
+    call_command("collectstatic", interactive=False, verbosity=0)
     print("data:", ", ".join(f"{name} {n:,}" for name, n in data_shape().items()))
     plan = scenarios()
     server = start_gunicorn()
