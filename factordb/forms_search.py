@@ -8,12 +8,16 @@ on without that value.
 from dataclasses import dataclass
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from factordb.bounds import MAX_YEAR, MIN_YEAR
 from factordb.constants import LifecycleBoundary, Methodology
-from factordb.selectors_search import MAX_TERMS, SORTS, SearchFilters, SearchOptions, search_terms
+from factordb.reference_data import Reference
+from factordb.selectors_search import MAX_TERMS, SORTS, SearchFilters, search_terms
 from factordb.templatetags.public import localized
 
 PAGE_SIZES = (25, 50, 100)
@@ -29,8 +33,49 @@ def _depth(node) -> int:
     return node.path.count("/") - 2
 
 
+class ListedSelect(forms.Select):
+    """A select written out in one pass. Django's own renders each option through a
+    template of its own, which for the search form's hundreds of categories cost more than
+    the rest of the page (docs/adr/0018). For flat choices, as the search form has."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        chosen = set(self.format_value(value))
+        selected = next((str(option) for option, _label in self.choices if str(option) in chosen), None)
+        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+            (option, " selected" if str(option) == selected else "", label) for option, label in self.choices))
+        return format_html("<select name=\"{}\"{}>{}</select>", name,
+                           flatatt(self.build_attrs(self.attrs, attrs)), options)
+
+
 def _choice(**kwargs) -> forms.ChoiceField:
-    return forms.ChoiceField(required=False, error_messages={"invalid_choice": NOT_A_CHOICE}, **kwargs)
+    return forms.ChoiceField(required=False, widget=ListedSelect,
+                             error_messages={"invalid_choice": NOT_A_CHOICE}, **kwargs)
+
+
+def _by_code(options: Reference) -> dict[str, dict]:
+    """The records a choice stands for, by the value the form submits."""
+    return {
+        "category": {c.code: c for c in options.categories},
+        "region": {r.code: r for r in options.regions},
+        "gas": {g.code: g for g in options.gases},
+        "unit": {u.code: u for u in options.units},
+        "dataset": {d.code: d for d in options.datasets},
+        "source": {str(s.pk): s for s in options.sources},
+    }
+
+
+def _choices(options: Reference) -> dict[str, list[tuple[str, str]]]:
+    """Each list's choices, labelled in the active language, "all" first."""
+    labels = {
+        "category": [(c.code, INDENT * _depth(c) + localized(c, "name")) for c in options.categories],
+        "region": [(r.code, INDENT * _depth(r) + localized(r, "name")) for r in options.regions],
+        "gas": [(g.code, f"{g.formula} {localized(g, 'name')}") for g in options.gases],
+        "unit": [(u.code, f"{u.symbol} — {localized(u, 'name')}") for u in options.units],
+        "dataset": [(d.code, localized(d, "name")) for d in options.datasets],
+        # Titles run long; a select as wide as a title would not fit a phone.
+        "source": [(str(s.pk), Truncator(f"{s.title} ({s.year})").chars(60)) for s in options.sources],
+    }
+    return {name: [ALL, *listed] for name, listed in labels.items()}
 
 
 @dataclass(frozen=True)
@@ -67,27 +112,12 @@ class FactorSearchForm(forms.Form):
     SHOWN_FILTERS = ("category", "region", "year", "gas", "unit", "source", "boundary", "method", "dataset")
     ORDERING = ("sort", "direction", "per_page")
 
-    def __init__(self, data, *, options: SearchOptions):
+    def __init__(self, data, *, options: Reference):
         super().__init__(data)
-        self._by_code = {
-            "category": {c.code: c for c in options.categories},
-            "region": {r.code: r for r in options.regions},
-            "gas": {g.code: g for g in options.gases},
-            "unit": {u.code: u for u in options.units},
-            "dataset": {d.code: d for d in options.datasets},
-            "source": {str(s.pk): s for s in options.sources},
-        }
-        labels = {
-            "category": [(c.code, INDENT * _depth(c) + localized(c, "name")) for c in options.categories],
-            "region": [(r.code, INDENT * _depth(r) + localized(r, "name")) for r in options.regions],
-            "gas": [(g.code, f"{g.formula} {localized(g, 'name')}") for g in options.gases],
-            "unit": [(u.code, f"{u.symbol} — {localized(u, 'name')}") for u in options.units],
-            "dataset": [(d.code, localized(d, "name")) for d in options.datasets],
-            # Titles run long; a select as wide as a title would not fit a phone.
-            "source": [(str(s.pk), Truncator(f"{s.title} ({s.year})").chars(60)) for s in options.sources],
-        }
-        for name, choices in labels.items():
-            self.fields[name].choices = [ALL, *choices]
+        self._by_code = options.kept("search-form:codes", lambda: _by_code(options))
+        choices = options.kept(f"search-form:choices:{get_language()}", lambda: _choices(options))
+        for name, listed in choices.items():
+            self.fields[name].choices = listed
 
     def shown_filters(self) -> list[forms.BoundField]:
         return [self[name] for name in self.SHOWN_FILTERS]

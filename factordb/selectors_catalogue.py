@@ -32,7 +32,7 @@ from factordb.services.resolution import visible_versions
 def sealed_releases() -> QuerySet[Release]:
     """Sealed releases, newest first, each with `factor_count` and its content's digests
     (not its bytes): the API's release list, in one query."""
-    return (Release.objects.sealed().order_by("-published_at").annotate(factor_count=Count("entries"))
+    return (Release.objects.sealed().newest_first().annotate(factor_count=Count("entries"))
             .select_related("content").defer("content__json_bytes", "content__csv_bytes"))
 
 

@@ -25,6 +25,7 @@ from factordb.models import (
     VersionSource,
     WorkflowEvent,
 )
+from factordb.reference_data import reference
 from factordb.selectors import DIFF_FIELDS
 from factordb.services.independence import counted_approvals, not_independent
 from factordb.services.resolution import visible_versions
@@ -45,18 +46,9 @@ def version_shown(public_id: str, *, as_of: datetime | None = None,
                        .filter(factor__public_id=public_id)).first()
 
 
-def sealed_release_names() -> list[str]:
-    """The sealed releases, newest first: the ones a reader may ask a factor in."""
-    return list(Release.objects.sealed().order_by("-published_at", "-pk").values_list("name", flat=True))
-
-
 def releases_pinning(version: FactorVersion) -> list[Release]:
     """The sealed releases that pin this version, newest first."""
-    return list(Release.objects.sealed().filter(versions=version).order_by("-published_at", "-pk"))
-
-
-def gwp_sets() -> list[GwpSet]:
-    return list(GwpSet.objects.order_by("code"))
+    return list(Release.objects.sealed().filter(versions=version).newest_first())
 
 
 # --- The gas breakdown under a GWP set ----------------------------------------------------
@@ -82,7 +74,7 @@ class Breakdown:
 def breakdown_under(version: FactorVersion, gwp_set: GwpSet) -> Breakdown:
     """The version's (prefetched) gases with their CO2e under `gwp_set`, and the total the
     breakdown gives there (factordb.gwp's rule: a gas without a GWP is never counted as 0)."""
-    values = gwp.gwp_values(gwp_set)
+    values = reference().gwp_values[gwp_set.pk]
     amounts = list(version.gas_amounts.all())
     rows = [GasRow(gas=row.gas, amount=row.amount, gwp=values.get(row.gas.code),
                    co2e=row.amount * values[row.gas.code] if row.gas.code in values else None,

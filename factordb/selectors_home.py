@@ -34,10 +34,6 @@ def public_totals() -> dict[str, int]:
     )
 
 
-def latest_sealed_release() -> Release | None:
-    return Release.objects.sealed().order_by("-published_at", "-pk").first()
-
-
 def national_grid_average_versions(*, limit: int = 3) -> list[FactorVersion]:
     """The national average grid electricity factors of the most recent years, newest first.
 
@@ -112,7 +108,7 @@ def sitemap_regions() -> QuerySet[Region]:
 
 
 def sitemap_releases() -> QuerySet[Release]:
-    return Release.objects.sealed().order_by("-published_at").only("name", "published_at")
+    return Release.objects.sealed().newest_first().only("name", "published_at")
 
 
 def cited_sources() -> QuerySet[Source]:

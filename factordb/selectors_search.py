@@ -157,26 +157,3 @@ def ordered(versions: QuerySet[FactorVersion], sort: str, *, descending: bool) -
     if field != SORTS["public_id"]:
         order.append(SORTS["public_id"])
     return versions.order_by(*order)
-
-
-@dataclass(frozen=True)
-class SearchOptions:
-    """Everything a search form offers to choose from, each list read once."""
-
-    categories: list[Category]
-    regions: list[Region]
-    units: list[Unit]
-    gases: list[Gas]
-    sources: list[Source]
-    datasets: list[Dataset]
-
-
-def search_options() -> SearchOptions:
-    return SearchOptions(
-        categories=list(Category.objects.order_by("path")),
-        regions=list(Region.objects.order_by("path")),
-        units=list(Unit.objects.order_by("dimension", "code")),
-        gases=list(Gas.objects.order_by("code")),
-        sources=list(Source.objects.order_by("-year", "title")),
-        datasets=list(Dataset.objects.order_by("authority_rank", "code")),
-    )

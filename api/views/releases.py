@@ -72,7 +72,7 @@ def _download(body: bytes, *, sha256: str, name: str, extension: str, content_ty
 )
 class ReleaseViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     # The count in the query: one COUNT per release made the list N+1.
-    queryset = (Release.objects.sealed().order_by("-published_at").annotate(factor_count=Count("entries"))
+    queryset = (Release.objects.sealed().newest_first().annotate(factor_count=Count("entries"))
                 .select_related("content").defer("content__json_bytes", "content__csv_bytes"))
     serializer_class = ReleaseSerializer
     lookup_field = "name"

@@ -28,6 +28,10 @@ class SealedQuerySet(models.QuerySet):
         """The rows of sealed releases (a release is sealed once it carries its checksum)."""
         return self.filter(**{self.sealed_lookup: ""})
 
+    def newest_first(self) -> "SealedQuerySet":
+        """Latest publication first; of two published in the same instant, the later made."""
+        return self.order_by("-published_at", "-pk")
+
     def _refuse_if_sealed(self) -> None:
         if self.sealed().exists():
             raise ReleaseFrozenError(_("已发行的版本不可修改或删除。"))

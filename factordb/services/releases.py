@@ -67,4 +67,5 @@ def release_diff(*, old: Release | None, new: Release) -> ReleaseDiff:
 
 
 def release_latest() -> Release | None:
-    return Release.objects.sealed().order_by("-published_at").first()
+    """The latest sealed release: what the public pages and the admin call current."""
+    return Release.objects.sealed().newest_first().first()

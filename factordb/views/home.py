@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from factordb import selectors, selectors_home
+from factordb.services.releases import release_latest
 from factordb.views.public.caching import public_page
 
 LATEST_SHOWN = 10
@@ -16,5 +17,5 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest_versions": selectors.latest_published_versions(limit=LATEST_SHOWN),
         "totals": selectors_home.public_totals(),
         "national_grid": selectors_home.national_grid_average_versions(),
-        "release": selectors_home.latest_sealed_release(),
+        "release": release_latest(),
     })

@@ -22,14 +22,13 @@ from factordb.bounds import MIN_YEAR
 from factordb.constants import QUALITY_INDICATORS
 from factordb.models import FactorVersion
 from factordb.quality import score_meaning
+from factordb.reference_data import reference
 from factordb.selectors import derivation_parts
 from factordb.selectors_factor import (
     breakdown_under,
-    gwp_sets,
     published_history,
     releases_pinning,
     review_record,
-    sealed_release_names,
     version_shown,
 )
 from factordb.templatetags.public import localized
@@ -137,7 +136,8 @@ def factor_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     current = version_shown(public_id)
     if current is None:  # unknown, never published, or withdrawn: the same answer
         raise Http404
-    releases = sealed_release_names()
+    known = reference()
+    releases = known.sealed_release_names
     moment = _read_moment(request, releases)
     version = current
     not_in_force = False
@@ -147,7 +147,7 @@ def factor_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             not_in_force = True
         else:
             version = then
-    sets = gwp_sets()
+    sets = known.gwp_sets
     chosen, gwp_error = _gwp_choice(request, version, sets)
     stated = breakdown_under(version, version.gwp_set)
     recomputed = breakdown_under(version, chosen) if chosen.pk != version.gwp_set_id else None

@@ -15,6 +15,7 @@ from factordb import selectors_home
 from factordb.constants import QUALITY_INDICATORS, LifecycleBoundary, Methodology
 from factordb.models import FactorVersion
 from factordb.quality import SCORE_MEANINGS, SCORES
+from factordb.services.releases import release_latest
 from factordb.sitemaps import SITEMAPS
 from factordb.views.public.caching import public_page
 
@@ -62,7 +63,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
 @public_page
 def developers(request: HttpRequest) -> HttpResponse:
     example = next(iter(selectors_home.national_grid_average_versions(limit=1)), None)
-    release = selectors_home.latest_sealed_release()
+    release = release_latest()
     return render(request, "factordb/public/developers.html", {
         "api": request.build_absolute_uri(reverse("api:api-root")),
         "example": example,
@@ -73,7 +74,7 @@ def developers(request: HttpRequest) -> HttpResponse:
 @public_page
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "factordb/public/about.html", {
-        "release": selectors_home.latest_sealed_release(),
+        "release": release_latest(),
         "required_approvals": settings.REVIEW_REQUIRED_APPROVALS,
     })
 

@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 
 from factordb import selectors_search
 from factordb.forms_search import MAX_TEXT, FactorSearchForm
+from factordb.reference_data import reference
 from factordb.services.resolution import visible_versions
 from factordb.views.public.caching import public_page
 
 
 @public_page
 def factor_search(request: HttpRequest) -> HttpResponse:
-    form = FactorSearchForm(request.GET, options=selectors_search.search_options())
+    form = FactorSearchForm(request.GET, options=reference())
     form.is_valid()  # what does not pass is named in `problems` and left out of the search
     asked = form.search_request()
     problems = form.problems()

@@ -457,8 +457,9 @@ def test_a_future_day_is_refused(client, two_versions):
 
 
 def queries_for(client, public_id: str) -> int:
+    """The queries of the page worked out, not served from the page cache."""
     with CaptureQueriesContext(connection) as captured:
-        assert page(client, public_id).status_code == 200
+        assert client.get(f"/factors/{public_id}/", HTTP_CACHE_CONTROL="no-cache").status_code == 200
     return len(captured)
 
 
@@ -479,9 +480,11 @@ def test_the_page_costs_the_same_queries_whatever_its_gases_and_history(client, 
     assert big_reviewed.version == 6
 
     assert small.version == 1
+    # Where the cache is shared, the first page reads the reference lists for the generation.
+    queries_for(client, small.factor.public_id)
     small_cost = queries_for(client, small.factor.public_id)
     assert small_cost == queries_for(client, big_factor.public_id)
-    assert small_cost <= 30, small_cost  # the page's own reads are 21, the series chart's come on top
+    assert small_cost <= 30, small_cost
 
 
 def n_gwp(code: str) -> int:
