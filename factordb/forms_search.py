@@ -42,7 +42,8 @@ class ListedSelect(forms.Select):
         chosen = set(self.format_value(value))
         selected = next((str(option) for option, _label in self.choices if str(option) in chosen), None)
         options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-            (option, " selected" if str(option) == selected else "", label) for option, label in self.choices))
+            (option, " selected" if str(option) == selected else "", label)
+            for option, label in self.choices))
         return format_html("<select name=\"{}\"{}>{}</select>", name,
                            flatatt(self.build_attrs(self.attrs, attrs)), options)
 

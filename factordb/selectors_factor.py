@@ -20,14 +20,12 @@ from factordb.models import (
     GasAmount,
     GwpSet,
     Release,
-    ReviewAssignment,
-    ReviewDecision,
     VersionSource,
     WorkflowEvent,
 )
 from factordb.reference_data import reference
 from factordb.selectors import DIFF_FIELDS
-from factordb.services.independence import counted_approvals, not_independent
+from factordb.services.independence import independent_approvals
 from factordb.services.resolution import visible_versions
 
 
@@ -168,21 +166,17 @@ class ReviewRecord:
     approved: list[Approval]
 
 
-def review_record(version: FactorVersion) -> ReviewRecord:
+def review_record(version: FactorVersion, *, official: bool) -> ReviewRecord:
     """How many independent approvals the version had in its deciding round, and when; a
-    reviewer's name only when they agreed to be named."""
-    official = WorkflowEvent.objects.filter(version=version, action="publish_official").exists()
+    reviewer's name only when they agreed to be named. `official`: published by its
+    authority without review (the history's entry for the version says)."""
     if official:
         return ReviewRecord(official=True, approvals=0, approved=[])
-    excluded = not_independent([version])[version.pk]
-    assignments = (ReviewAssignment.objects.filter(
-        version=version, review_round=version.review_round, decision=ReviewDecision.APPROVED,
-        conflict_of_interest=False,
-    ).select_related("reviewer").order_by("decided_at", "pk"))
+    approvals = independent_approvals([version])[version.pk]
     approved = [
         Approval(decided_at=a.decided_at,
                  reviewer_name=(a.reviewer.get_full_name() or a.reviewer.get_username())
                  if a.reviewer.named_in_public_review_record else "")
-        for a in assignments if a.reviewer_id not in excluded
+        for a in approvals
     ]
-    return ReviewRecord(official=False, approvals=counted_approvals([version])[version.pk], approved=approved)
+    return ReviewRecord(official=False, approvals=len(approvals), approved=approved)

@@ -97,12 +97,22 @@ def why_not_independent(version: FactorVersion, user) -> str | None:
 
 def counted_approvals(versions: Sequence[FactorVersion]) -> dict[int, int]:
     """For each version, the distinct independent reviewers who approved it in its current round."""
+    return {pk: len(approvals) for pk, approvals in independent_approvals(versions).items()}
+
+
+def independent_approvals(versions: Sequence[FactorVersion]) -> dict[int, list[ReviewAssignment]]:
+    """For each version, the approvals that count, in the order they were decided: of its
+    current round, by a reviewer independent of it, each reviewer once (with the reviewer)."""
     rounds = {v.pk: v.review_round for v in versions}
     excluded = not_independent(versions)
-    approvers: dict[int, set[int]] = defaultdict(set)
-    for version_id, review_round, reviewer_id in ReviewAssignment.objects.filter(
+    approvals: dict[int, list[ReviewAssignment]] = {pk: [] for pk in rounds}
+    counted: dict[int, set[int]] = defaultdict(set)
+    for assignment in ReviewAssignment.objects.filter(
         version_id__in=list(rounds), decision=ReviewDecision.APPROVED, conflict_of_interest=False,
-    ).values_list("version_id", "review_round", "reviewer_id"):
-        if review_round == rounds[version_id] and reviewer_id not in excluded[version_id]:
-            approvers[version_id].add(reviewer_id)
-    return {pk: len(approvers[pk]) for pk in rounds}
+    ).select_related("reviewer").order_by("decided_at", "pk"):
+        version_id, reviewer_id = assignment.version_id, assignment.reviewer_id
+        if (assignment.review_round == rounds[version_id] and reviewer_id not in excluded[version_id]
+                and reviewer_id not in counted[version_id]):
+            counted[version_id].add(reviewer_id)
+            approvals[version_id].append(assignment)
+    return approvals

@@ -151,8 +151,9 @@ def factor_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     chosen, gwp_error = _gwp_choice(request, version, sets)
     stated = breakdown_under(version, version.gwp_set)
     recomputed = breakdown_under(version, chosen) if chosen.pk != version.gwp_set_id else None
-    history = [{"entry": entry, "changed": _changed_labels(entry.changed)}
-               for entry in published_history(version.factor_id)]
+    entries = published_history(version.factor_id)
+    history = [{"entry": entry, "changed": _changed_labels(entry.changed)} for entry in entries]
+    official = any(entry.official for entry in entries if entry.version.pk == version.pk)
     pinning = releases_pinning(version)
     name = localized(version.factor, "name")
     context = {
@@ -162,7 +163,7 @@ def factor_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "gwp_links": _gwp_links(request, sets), "chosen_gwp": chosen, "gwp_error": gwp_error,
         "stated": stated, "recomputed": recomputed,
         "quality": _quality(version), "derivation": derivation_parts(version.derivation),
-        "history": history, "review": review_record(version), "pinning": pinning,
+        "history": history, "review": review_record(version, official=official), "pinning": pinning,
         "cite_text": _cite_text(request, version, name, pinning[0] if pinning else None),
         "api_factor": reverse("api:factor-detail", args=[public_id]),
         "api_versions": reverse("api:factor-versions", args=[public_id]),
