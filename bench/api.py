@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -241,7 +242,9 @@ def report(figures: dict[str, Figures], latency: dict[str, Figures]) -> list[str
     return lines
 
 
-def main() -> None:
+def setup() -> dict[str, int]:
+    """wrk present, the server's settings in this process too, and the benchmark database made
+    and filled; the rows written, if any."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: `make bench-tools` installs it (Debian's package).")
     os.environ.update(SERVER_ENV)
@@ -249,29 +252,46 @@ def main() -> None:
     import django
     django.setup()
     ensure_database()
-    written = prepare_data()
-    if written:
-        print("generated:", ", ".join(f"{table} {rows:,}" for table, rows in written.items()))
-    print("data:", ", ".join(f"{name} {n:,}" for name, n in data_shape().items()))
-    plan = scenarios()
+    return prepare_data()
+
+
+def measure(plan: list[Scenario], *, latency_of: Iterable[str],
+            ) -> tuple[dict[str, Figures], dict[str, Figures]]:
+    """Against one gunicorn: each scenario's throughput over CONNECTIONS (after a warm-up that
+    fills caches and opens connections), then the latency over one connection of the
+    scenarios named in `latency_of`."""
+    latency_of = set(latency_of)
     server = start_gunicorn()
     try:
         figures, latency = {}, {}
         for scenario in plan:
-            run_wrk(scenario, seconds=3, connections=CONNECTIONS, warm_up=True)  # caches, connections
+            run_wrk(scenario, seconds=3, connections=CONNECTIONS, warm_up=True)
             figures[scenario.name] = run_wrk(scenario, seconds=SECONDS, connections=CONNECTIONS)
             print(f"  {scenario.name}: {figures[scenario.name].requests_per_s:,.0f} requests/s", flush=True)
         for scenario in plan:
-            if scenario.name in LATENCY_SCENARIOS:
+            if scenario.name in latency_of:
                 latency[scenario.name] = run_wrk(scenario, seconds=max(5, SECONDS // 2), connections=1)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    lines = [f"Machine: {machine()}.", f"{SECONDS} s a scenario over {CONNECTIONS} connections.", "",
-             *report(figures, latency)]
+    return figures, latency
+
+
+def publish(lines: list[str], name: str) -> None:
+    """Prints the report and keeps it in var/<name>.md."""
     print("\n".join(lines))
     (ROOT / "var").mkdir(exist_ok=True)
-    (ROOT / "var" / "bench-api.md").write_text("\n".join(lines) + "\n")
+    (ROOT / "var" / f"{name}.md").write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    written = setup()
+    if written:
+        print("generated:", ", ".join(f"{table} {rows:,}" for table, rows in written.items()))
+    print("data:", ", ".join(f"{name} {n:,}" for name, n in data_shape().items()))
+    figures, latency = measure(scenarios(), latency_of=LATENCY_SCENARIOS)
+    publish([f"Machine: {machine()}.", f"{SECONDS} s a scenario over {CONNECTIONS} connections.", "",
+             *report(figures, latency)], "bench-api")
 
 
 if __name__ == "__main__":

@@ -11,24 +11,18 @@ the search page with three filters ≤ 3 × and the factor page ≤ 2 × the fix
 worked out.
 """
 
-import os
 import random
-import shutil
-import sys
 
 from bench.api import (
     CONNECTIONS,
-    ROOT,
     SECONDS,
-    SERVER_ENV,
     Figures,
     Scenario,
     data_shape,
-    ensure_database,
     machine,
-    prepare_data,
-    run_wrk,
-    start_gunicorn,
+    measure,
+    publish,
+    setup,
 )
 
 FIXED = "fixed page"
@@ -70,35 +64,15 @@ def report(figures: dict[str, Figures], latency: dict[str, Figures]) -> list[str
 
 
 def main() -> None:
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is missing: `make bench-tools` installs it (Debian's package).")
-    os.environ.update(SERVER_ENV)
-    sys.path.insert(0, str(ROOT))
-    import django
-    django.setup()
-    ensure_database()
-    prepare_data()
+    setup()
     # Production's static storage serves from the manifest collectstatic writes.
     from django.core.management import call_command
     call_command("collectstatic", interactive=False, verbosity=0)
     print("data:", ", ".join(f"{name} {n:,}" for name, n in data_shape().items()))
     plan = scenarios()
-    server = start_gunicorn()
-    try:
-        figures, latency = {}, {}
-        for scenario in plan:
-            run_wrk(scenario, seconds=3, connections=CONNECTIONS, warm_up=True)
-            figures[scenario.name] = run_wrk(scenario, seconds=SECONDS, connections=CONNECTIONS)
-            latency[scenario.name] = run_wrk(scenario, seconds=max(5, SECONDS // 2), connections=1)
-            print(f"  {scenario.name}: p50 {latency[scenario.name].p50_ms:.1f} ms", flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    lines = [f"Machine: {machine()}.", f"{SECONDS} s a scenario over {CONNECTIONS} connections "
-             "(throughput) and over one (latency).", "", *report(figures, latency)]
-    print("\n".join(lines))
-    (ROOT / "var").mkdir(exist_ok=True)
-    (ROOT / "var" / "bench-pages.md").write_text("\n".join(lines) + "\n")
+    figures, latency = measure(plan, latency_of=[scenario.name for scenario in plan])
+    publish([f"Machine: {machine()}.", f"{SECONDS} s a scenario over {CONNECTIONS} connections "
+             "(throughput) and over one (latency).", "", *report(figures, latency)], "bench-pages")
 
 
 if __name__ == "__main__":
