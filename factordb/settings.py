@@ -132,6 +132,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # https://docs.djangoproject.com/en/5.2/ref/databases/#database-is-locked-errors
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": env.int("SQLITE_TIMEOUT", default=20)})
+elif env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    # Parameters bound on the server and a query prepared after five uses on a connection: a
+    # repeated read skips PostgreSQL's planning (docs/adr/0019). Off behind a connection
+    # pooler in transaction mode, which cannot keep a connection's prepared statements.
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#server-side-parameters-binding
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
