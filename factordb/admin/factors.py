@@ -10,7 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from factordb import selectors
+from factordb import consistency, selectors
 from factordb.errors import EditConflict
 from factordb.models import Factor, FactorVersion, GasAmount, VersionSource
 from factordb.services import corrections, factors
@@ -104,8 +104,34 @@ class VersionPartInline(admin.TabularInline):
         return self._version_editable(obj) and super().has_delete_permission(request, obj)
 
 
+class GasAmountFormSet(forms.BaseInlineFormSet):
+    """The breakdown on the page must agree with the total on the same page.
+
+    The version form is cleaned first, so `self.instance` already carries the total and GWP
+    set being saved; the rule itself is factordb.consistency's.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        version = self.instance
+        if version.co2e_total is None or version.gwp_set_id is None:
+            return  # the version form reports the missing field itself
+        amounts = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if self._should_delete_form(form) or data.get("gas") is None or data.get("amount") is None:
+                continue
+            amounts[data["gas"].code] = data["amount"]
+        try:
+            consistency.check_co2e_total(co2e_total=version.co2e_total, gas_amounts=amounts,
+                                         gwp_set=version.gwp_set)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+
+
 class GasAmountInline(VersionPartInline):
     model = GasAmount
+    formset = GasAmountFormSet
     autocomplete_fields = ("gas",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

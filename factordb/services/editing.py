@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, require_role
-from factordb import workflow
+from factordb import consistency, workflow
 from factordb.constants import FactorStatus
 from factordb.errors import WorkflowError
 from factordb.models import Factor, FactorVersion, GasAmount
@@ -51,6 +51,7 @@ def factor_version_start_revision(*, factor: Factor, actor) -> FactorVersion:
         citations=[SourceCitation(cited.source, cited.locator)
                    for cited in current.version_sources.select_related("source")],
         **{name: getattr(current, name) for name in CONTENT_FIELDS},
+        check_co2e=False,
     )
 
 
@@ -72,6 +73,11 @@ def factor_version_update_draft(
     version.revision = revision  # the model's compare-and-set refuses a stale revision
     version.full_clean(exclude=["revision"])
     rows = validated_gas_amounts(version, gas_amounts) if gas_amounts is not None else None
+    # The total, the breakdown and the GWP set are checked together whichever of them changed.
+    breakdown = gas_amounts if gas_amounts is not None else {
+        row.gas.code: row.amount for row in version.gas_amounts.select_related("gas")}
+    consistency.check_co2e_total(co2e_total=version.co2e_total, gas_amounts=breakdown,
+                                 gwp_set=version.gwp_set)
     version._change_reason = "draft edited"
     version._history_user = actor
     version.save()

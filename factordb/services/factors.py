@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.roles import ForbiddenAction, Role, has_role
-from factordb import gwp, workflow
+from factordb import consistency, gwp, workflow
 from factordb.constants import FactorStatus
 from factordb.models import (
     Factor,
@@ -25,8 +25,7 @@ from factordb.models import (
 from factordb.services.publication import hold_publication_lock, retry_on_conflict
 from factordb.services.review import supersede_current
 
-# The stored precision of a total (FactorVersion.co2e_total has 8 decimal places).
-CO2E_PRECISION = Decimal("1e-8")
+CO2E_PRECISION = consistency.CO2E_PRECISION
 
 
 @dataclass(frozen=True)
@@ -78,11 +77,15 @@ def factor_version_create_draft(
     gas_amounts: Mapping[str, Decimal],
     citations: Iterable[SourceCitation] = (),
     co2e_total: Decimal | None = None,
+    check_co2e: bool = True,
     **content,
 ) -> FactorVersion:
     """A new draft version of a factor with its gas breakdown and sources.
 
-    When the source states no total, it is computed from the breakdown under `gwp_set`.
+    When the source states no total, it is computed from the breakdown under `gwp_set`; a
+    stated total must agree with the breakdown (factordb.consistency). `check_co2e=False` is
+    only for a revision copying a published version as it is: the draft is where a
+    disagreement published before the rule existed gets corrected, and submission checks again.
     Nothing is written unless every part is valid.
     """
     version = FactorVersion(factor=factor, gwp_set=gwp_set, co2e_total=co2e_total, **content)
@@ -93,6 +96,8 @@ def factor_version_create_draft(
             version.co2e_total = total.quantize(CO2E_PRECISION)
         except gwp.GwpError as exc:
             raise ValidationError({"gas_amounts": f"{gwp_set.code}: {exc}"}) from exc
+    elif check_co2e:
+        consistency.check_co2e_total(co2e_total=co2e_total, gas_amounts=gas_amounts, gwp_set=gwp_set)
     factor_version_add_draft(version=version, author=author)
     # The parts' history names their author too: who wrote a version's content may not review it.
     for row in rows:

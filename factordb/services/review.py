@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import ForbiddenAction, Role, has_role, require_role
-from factordb import workflow
+from factordb import consistency, workflow
 from factordb.constants import FactorStatus
 from factordb.errors import InvalidTransition, WorkflowError
 from factordb.models import ConflictOfInterest, FactorVersion, ReviewAssignment, ReviewDecision
@@ -72,6 +72,8 @@ def factor_version_submit(*, version: FactorVersion, actor, comment: str = "") -
     workflow.guard(version, "submit")
     if not version.version_sources.exists():
         raise ValidationError({"version_sources": _("提交评审前须至少注明一个来源。")})
+    # The last guard: the total and the gas rows may have been saved apart (the admin's parts).
+    consistency.check_stored_version(version)
     version.review_round += 1
     # Only an approver schedules, and only an approved version: one found on a draft did not
     # come through that road, and must not publish this content once it is approved.

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from factordb.admin.history import CHANGE_REASON_FIELD
-from factordb.models import Category, FactorVersion, GasAmount
+from factordb.models import Category, FactorVersion, GasAmount, GwpValue
 from tests.factordb.admin.helpers import admin_url, change_form_data
 from tests.factories import CategoryFactory, GasFactory
 
@@ -64,9 +64,10 @@ def test_changing_stores_the_reason(admin_client):
 
 def test_inline_rows_saved_in_the_same_request_carry_the_reason(admin_client, draft):
     ch4 = GasFactory(code="CH4", formula="CH4", name_zh="甲烷", name_en="Methane")
+    GwpValue.objects.create(gwp_set=draft.gwp_set, gas=ch4, value=28)
     page = admin_client.get(admin_url(draft, "change"))
     data = change_form_data(page, **{
-        "co2e_total": "0.6", CHANGE_REASON_FIELD: "补充甲烷",
+        "co2e_total": "0.606", CHANGE_REASON_FIELD: "补充甲烷",  # 0.55 + 0.002 × 28
         "gas_amounts-0-amount": "0.55",
         "gas_amounts-TOTAL_FORMS": "2",
         "gas_amounts-1-gas": str(ch4.pk), "gas_amounts-1-amount": "0.002",

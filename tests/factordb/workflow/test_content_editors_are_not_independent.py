@@ -113,7 +113,7 @@ def test_an_editor_reviewer_who_edited_another_editors_draft_neither_reviews_nor
 
 @pytest.mark.parametrize(("changes", "gas_amounts"), [
     ({"notes_en": "tightened the wording"}, None),
-    ({}, {"CO2": Decimal("0.7")}),
+    ({"co2e_total": Decimal("0.7")}, {"CO2": Decimal("0.7")}),  # a breakdown agrees with its total
 ])
 def test_an_edit_through_the_editing_service_is_on_record(changes, gas_amounts, other_editor, meddler,
                                                           approver):
