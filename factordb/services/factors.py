@@ -57,7 +57,9 @@ def validated_gas_amounts(version: FactorVersion, amounts: Mapping[str, Decimal]
         raise ValidationError({"gas_amounts": f"unknown gas {', '.join(unknown)}"})
     rows, errors = [], {}
     for code, amount in amounts.items():
-        row = GasAmount(version=version, gas=gases[code], amount=Decimal(amount))
+        # A removal's rows carry its sign, so the row's own constraint accepts their negative amounts.
+        row = GasAmount(version=version, gas=gases[code], amount=Decimal(amount),
+                        is_removal=version.is_removal)
         try:
             row.full_clean(exclude=["version"])
         except ValidationError as exc:

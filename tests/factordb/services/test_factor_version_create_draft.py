@@ -103,3 +103,18 @@ def test_a_unit_of_the_wrong_dimension_for_its_category_is_refused():
         )
     assert "unit" in excinfo.value.message_dict
     assert not Factor.objects.exists()
+
+
+def test_a_removal_is_drafted_with_its_negative_amounts(editor, ar5):
+    version = create_draft(FactorFactory(), editor, ar5, is_removal=True,
+                           gas_amounts={"CO2": Decimal("-1.5")})
+
+    assert version.co2e_total == Decimal("-1.5")
+    assert list(version.gas_amounts.values_list("amount", "is_removal")) == [(Decimal("-1.5"), True)]
+
+
+def test_a_negative_amount_is_still_refused_for_an_emission(editor, ar5):
+    with pytest.raises(ValidationError):
+        create_draft(FactorFactory(), editor, ar5, gas_amounts={"CO2": Decimal("-1.5")})
+
+    assert not FactorVersion.objects.exists()
