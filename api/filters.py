@@ -9,7 +9,8 @@ from api.params import parse_moment
 from factordb import selectors_search
 from factordb.bounds import MAX_YEAR, MIN_YEAR
 from factordb.constants import LifecycleBoundary, Methodology
-from factordb.models import Category, Dataset, Gas, Region, Source, Unit
+from factordb.models import Category, Dataset, Gas, Region, Source
+from factordb.unit_names import UnitNameError, unit_named
 
 
 def _known(model, parameter: str, **lookup):
@@ -27,8 +28,8 @@ class FactorFilter(filters.FilterSet):
                                        field_name="factor__region", help_text="Region code (exact).")
     year = filters.NumberFilter(field_name="factor__year", min_value=MIN_YEAR, max_value=MAX_YEAR,
                                 help_text=f"Reference year, {MIN_YEAR}–{MAX_YEAR}.")
-    unit = filters.ModelChoiceFilter(queryset=Unit.objects.all(), to_field_name="code",
-                                     field_name="factor__unit", help_text="Activity unit code.")
+    unit = filters.CharFilter(method="filter_unit", max_length=50, help_text=(
+        "Activity unit: its code, symbol or an alias listed in units/ (千瓦时 and kWh are the same)."))
     gas = filters.CharFilter(method="filter_gas", help_text="Gas code: versions with an amount of this gas.")
     boundary = filters.ChoiceFilter(choices=LifecycleBoundary.choices, field_name="factor__boundary")
     method = filters.ChoiceFilter(choices=Methodology.choices, field_name="factor__method")
@@ -54,6 +55,13 @@ class FactorFilter(filters.FilterSet):
     # The rules themselves live in factordb/selectors_search.py, which the search page applies too.
     def filter_category(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
         return selectors_search.in_category(queryset, _known(Category, name, code=code))
+
+    def filter_unit(self, queryset: QuerySet, name: str, text: str) -> QuerySet:
+        try:
+            unit = unit_named(text)
+        except UnitNameError as exc:
+            raise serializers.ValidationError({name: [str(exc)]}) from exc
+        return queryset.filter(factor__unit=unit)
 
     def filter_gas(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
         return selectors_search.with_gas(queryset, _known(Gas, name, code=code))

@@ -35,9 +35,13 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(
+        slug_field="alias", many=True, read_only=True,
+        help_text="Other names accepted wherever a unit is given (千瓦时, 度 for kWh).")
+
     class Meta:
         model = Unit
-        fields = ("code", "symbol", "dimension", "name_zh", "name_en")
+        fields = ("code", "symbol", "aliases", "dimension", "name_zh", "name_en")
 
 
 class GasSerializer(serializers.ModelSerializer):

@@ -20,7 +20,9 @@ class ResolveKeySerializer(serializers.Serializer):
     category = serializers.CharField(max_length=100)
     region = serializers.CharField(max_length=50)
     year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
-    unit = serializers.CharField(max_length=50)
+    unit = serializers.CharField(max_length=50, help_text=(
+        "The unit's code, symbol or an alias listed in units/ (千瓦时, 度 …); the answer's key "
+        "names it by code."))
     # Plain strings: an unknown boundary or method is answered per key ("invalid"), not as a 400.
     boundary = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
     method = serializers.CharField(max_length=40, required=False, allow_null=True, default=None)
@@ -146,7 +148,8 @@ class CalculateRequestSerializer(serializers.Serializer):
         f"Activity amount, a decimal string from 0 to {MAX_AMOUNT:.0E} with at most "
         f"{AMOUNT_DECIMAL_PLACES} decimal places."))
     unit = serializers.CharField(max_length=100, help_text=(
-        "The activity's unit: the code or symbol of a unit in units/ (no other expression)."))
+        "The activity's unit: the code, symbol or an alias of a unit in units/ (千瓦时, 吨, 立方米 …); "
+        "never an expression. The answer names it by code."))
     gwp_set = serializers.CharField(max_length=20, default="AR6")
     as_of = MomentField(required=False, allow_null=True, default=None)
     release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)

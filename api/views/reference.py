@@ -29,8 +29,9 @@ CategoryViewSet = reference_viewset(Category.objects.select_related("parent").or
 RegionViewSet = reference_viewset(Region.objects.select_related("parent").order_by("path"),
                                   serializers.RegionSerializer,
                                   doc="Regions (province → grid → national → global)")
-UnitViewSet = reference_viewset(Unit.objects.order_by("dimension", "code"), serializers.UnitSerializer,
-                                doc="Activity units and their physical dimension")
+UnitViewSet = reference_viewset(Unit.objects.prefetch_related("aliases").order_by("dimension", "code"),
+                                serializers.UnitSerializer,
+                                doc="Activity units, their dimension and the names they are accepted by")
 GasViewSet = reference_viewset(Gas.objects.order_by("code"), serializers.GasSerializer, doc="Gases")
 GwpSetViewSet = reference_viewset(
     GwpSet.objects.select_related("source").prefetch_related(

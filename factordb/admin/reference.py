@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db import models
 
-from factordb.models import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit
+from factordb.models import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit, UnitAlias
 from factordb.services import corrections
 
 from .corrections import CorrectionAdminMixin
@@ -32,11 +32,20 @@ class RegionAdmin(AuditedAdminMixin):
     readonly_fields = ("path",)
 
 
+class UnitAliasInline(admin.TabularInline):
+    # Saved with the unit's change reason (AuditedAdminMixin.save_formset); the permissions
+    # are UnitAlias's own: platform admins add and change, superusers delete, like units.
+    model = UnitAlias
+    extra = 0
+    fields = ("alias",)
+
+
 @admin.register(Unit)
 class UnitAdmin(AuditedAdminMixin):
     list_display = ("code", "symbol", "name_zh", "name_en", "dimension", "pint_expression")
     list_filter = ("dimension",)
-    search_fields = (*NAME_SEARCH, "symbol")
+    search_fields = (*NAME_SEARCH, "symbol", "aliases__alias")
+    inlines = (UnitAliasInline,)
 
 
 @admin.register(Gas)

@@ -1,6 +1,6 @@
 from .factor import Factor, FactorVersion, GasAmount, PublishedVersionError, VersionSource
 from .publication import PublicationLock
-from .reference import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit
+from .reference import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit, UnitAlias
 from .release import Release, ReleaseContent, ReleaseEntry, ReleaseFactor, ReleaseFrozenError
 from .review import ConflictOfInterest, ReviewAssignment, ReviewDecision, WorkflowEvent
 
@@ -26,6 +26,7 @@ __all__ = [
     "ReviewDecision",
     "Source",
     "Unit",
+    "UnitAlias",
     "VersionSource",
     "WorkflowEvent",
 ]

@@ -14,6 +14,18 @@ from factordb.constants import GasOrigin, RegionKind
 from .reviewed import ReviewedTextMixin
 from .stable import StableCodeMixin
 
+# Full-width ASCII forms (！ to ～) and the ideographic space, as Chinese input methods type them.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def normal_unit_name(text: str) -> str:
+    """A unit name as it is stored and compared: trimmed, full-width ASCII folded to ASCII.
+
+    Deliberately not NFKC, which would also fold superscripts (10⁴ → 104, m³ → m3) and so
+    make different units' names meet; m³ and m3 are both listed instead (ADR 0021)."""
+    return text.translate(_FULL_WIDTH).strip()
+
+
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
     _("代码只能包含字母、数字、点、下划线和连字符。"),
@@ -152,6 +164,57 @@ class Unit(StableCodeMixin, NamedMixin):
             raise ValidationError({"dimension": _(
                 "单位 %(unit)s 的量纲是 %(actual)s，不是 %(declared)s。"
             ) % {"unit": self.pint_expression, "actual": actual, "declared": self.dimension}})
+        self._refuse_names_of_other_units()
+
+    def _refuse_names_of_other_units(self) -> None:
+        # A code or symbol that is already another unit's alias would make the name ambiguous.
+        errors = {}
+        for name in ("code", "symbol"):
+            taken = (UnitAlias.objects.filter(alias=normal_unit_name(getattr(self, name)))
+                     .exclude(unit_id=self.pk).select_related("unit").first())
+            if taken is not None:
+                errors[name] = _("“%(name)s”已是单位 %(unit)s 的别名。") % {
+                    "name": taken.alias, "unit": taken.unit.code}
+        if errors:
+            raise ValidationError(errors)
+
+
+class UnitAlias(models.Model):
+    """Another name people write for a unit (千瓦时, 度 for kWh): looked up, never parsed.
+
+    Stored in its normal form (normal_unit_name); an alias names exactly one unit, so it may
+    be neither another alias nor any unit's code or symbol."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(_("别名"), max_length=50, unique=True,
+                             help_text=_("人们书写该单位的另一名称，如“千瓦时”“度”。区分大小写；全角字母按半角比较。"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("单位别名")
+        verbose_name_plural = _("单位别名")
+        ordering = ["alias"]
+
+    def __str__(self) -> str:
+        return self.alias
+
+    def save(self, *args, **kwargs) -> None:
+        # Checked here too, not only in clean(): a name two units answer to must never be stored.
+        self._refuse_ambiguity()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self._refuse_ambiguity()
+
+    def _refuse_ambiguity(self) -> None:
+        self.alias = normal_unit_name(self.alias)
+        if not self.alias or not self.alias.isprintable():
+            raise ValidationError({"alias": _("别名须为可打印的文字，不能为空。")})
+        clash = Unit.objects.filter(models.Q(code=self.alias) | models.Q(symbol=self.alias)).first()
+        if clash is not None:
+            raise ValidationError({"alias": _("“%(alias)s”已是单位 %(unit)s 的代码或符号，不能作为别名。") % {
+                "alias": self.alias, "unit": clash.code}})
 
 
 class Source(ReviewedTextMixin):

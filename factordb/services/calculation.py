@@ -1,9 +1,10 @@
 """Calculation: an activity amount in a unit → kg CO2e, per gas, with its uncertainty.
 
 Decisions:
-- `unit` is a unit of the registry (the Unit table), named by its code ("MWh", "10^4Nm3")
-  or its symbol ("m³"); never an expression of the client's, which pint would evaluate
-  (a hostile one can exhaust the server). Only the registry's stored, validated pint
+- `unit` is a unit of the registry (the Unit table), named by its code ("MWh", "10^4Nm3"),
+  its symbol ("m³") or a listed alias ("千瓦时", "度"), as factordb.unit_names looks them up;
+  never an expression of the client's, which pint would evaluate (a hostile one can exhaust
+  the server). Only the registry's stored, validated pint
   expressions reach pint (factordb.units). Across dimensions it is an error naming both.
 - `amount` is at most MAX_AMOUNT with at most AMOUNT_DECIMAL_PLACES decimal places
   (factordb.bounds), so every result fits the answer's decimal fields.
@@ -26,11 +27,12 @@ from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from factordb import gwp, units
 from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT
 from factordb.models import FactorVersion, GasAmount, GwpSet, Release, Unit
+from factordb.unit_names import UnitNameError, unit_named
 
 from .resolution import Resolution, ResolveKey, resolve, visible_versions
 
@@ -85,8 +87,10 @@ def calculate(*, amount, unit: str, public_id: str | None = None, key: ResolveKe
     amount = _parse_amount(amount)
     gwp_row = _gwp_set(gwp_set)
     version, resolution = _find_version(public_id=public_id, key=key, as_of=as_of, release=release)
-    converted = _convert(amount, unit, version.factor.unit)
-    calculation = _compute(version, amount, unit, converted, gwp_row)
+    source = _registry_unit(unit)
+    converted = _convert(amount, unit, source, version.factor.unit)
+    # The answer names the unit by its code, whichever of its names the client gave.
+    calculation = _compute(version, amount, source.code, converted, gwp_row)
     calculation.resolution = resolution
     calculation.release = release or _latest_release_of(version)
     return calculation
@@ -154,22 +158,13 @@ def _version_by_key(key: ResolveKey, *, as_of, release) -> tuple[FactorVersion, 
 
 
 def _registry_unit(unit: str) -> Unit:
-    # A code wins over another unit's identical symbol; a symbol several units share names
-    # none of them (which one a client meant cannot be guessed).
-    candidates = list(Unit.objects.filter(Q(code=unit) | Q(symbol=unit))[:10])
-    by_code = [found for found in candidates if found.code == unit]
-    if by_code:
-        return by_code[0]
-    if len(candidates) > 1:
-        codes = ", ".join(sorted(found.code for found in candidates))
-        raise ValidationError({"unit": f"'{unit}' is the symbol of several units ({codes}): give the code"})
-    if not candidates:
-        raise ValidationError({"unit": f"unknown unit '{unit}': give the code or symbol of one in units/"})
-    return candidates[0]
+    try:
+        return unit_named(unit)
+    except UnitNameError as exc:
+        raise ValidationError({"unit": str(exc)}) from exc
 
 
-def _convert(amount: Decimal, unit: str, factor_unit: Unit) -> Decimal:
-    source = _registry_unit(unit)
+def _convert(amount: Decimal, unit: str, source: Unit, factor_unit: Unit) -> Decimal:
     if source.dimension != factor_unit.dimension:
         raise ValidationError({"unit": (
             f"cannot convert '{unit}' ({source.dimension}) to '{factor_unit.code}' "

@@ -24,8 +24,12 @@ something that is not a batch of keys. A well-formed key naming an unknown categ
 region, unit, boundary or method is answered per key with status "invalid" and a
 reason: one mistyped code must not cost the other 4,999 answers.
 
+A key's unit may be named by code, symbol or alias (factordb.unit_names); the answer's
+`key.unit` is the unit's code, whichever name was given.
+
 Queries: four, whatever the batch size — categories, all regions (the tree is small),
-all units (a controlled vocabulary), and the candidates as narrow plain rows with what an
+all units (a controlled vocabulary; two more, once, if some key names a unit otherwise
+than by its code), and the candidates as narrow plain rows with what an
 answer reports of them (no model objects, no joins but the dataset: a thousand keys may
 look at tens of thousands of them; reading the chosen versions' number, dataset and total
 afterwards cost a query slower than carrying them). A caller that needs a chosen version
@@ -33,7 +37,7 @@ in full (calculation) loads it by `version_id`.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
@@ -46,6 +50,7 @@ from django.db.models.expressions import RawSQL
 
 from factordb.constants import FROZEN_STATUSES, FactorStatus, LifecycleBoundary, Methodology
 from factordb.models import Category, Factor, FactorVersion, Region, Unit
+from factordb.unit_names import UnitNameError, units_named
 
 MAX_KEYS = 5000
 
@@ -121,6 +126,9 @@ class _Reference:
     categories: dict[str, Category]
     regions: dict[str, Region]
     units: dict[str, Unit]
+    # The unit names the keys gave other than codes: the code each names, or why none.
+    unit_codes: dict[str, str] = field(default_factory=dict)
+    unit_errors: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def regions_by_id(self) -> dict[int, Region]:
@@ -159,6 +167,7 @@ def resolve(keys: Sequence[ResolveKey], *, as_of: datetime | None = None,
     if not keys:
         return []
     reference = _load_reference(keys)
+    keys = [_with_unit_code(key, reference) for key in keys]
     valid = [key for key in keys if not _key_errors(key, reference)]
     candidates = _candidates(valid, reference, as_of=as_of, release=release)
     return [_resolve_one(key, reference, candidates) for key in keys]
@@ -183,11 +192,26 @@ def _check_batch(keys: Sequence[ResolveKey]) -> None:
 
 def _load_reference(keys: Sequence[ResolveKey]) -> _Reference:
     category_codes = {key.category for key in keys}
-    return _Reference(
+    reference = _Reference(
         categories={c.code: c for c in Category.objects.filter(code__in=category_codes)},
         regions={r.code: r for r in Region.objects.all()},
         units={u.code: u for u in Unit.objects.all()},
     )
+    # A unit named otherwise than by its code (a symbol, an alias such as 千瓦时) costs the
+    # batch the name lookup's queries, once; a batch of codes alone costs none.
+    names = {key.unit for key in keys} - reference.units.keys()
+    for name, found in units_named(names).items():
+        if isinstance(found, UnitNameError):
+            reference.unit_errors[name] = str(found)
+        else:
+            reference.unit_codes[name] = found.code
+    return reference
+
+
+def _with_unit_code(key: ResolveKey, reference: _Reference) -> ResolveKey:
+    """The key with its unit named by code: what the answer echoes and what it is matched by."""
+    code = reference.unit_codes.get(key.unit)
+    return replace(key, unit=code) if code else key
 
 
 def _key_errors(key: ResolveKey, reference: _Reference) -> dict[str, str]:
@@ -197,7 +221,7 @@ def _key_errors(key: ResolveKey, reference: _Reference) -> dict[str, str]:
     if key.region not in reference.regions:
         errors["region"] = f"unknown region '{key.region}'"
     if key.unit not in reference.units:
-        errors["unit"] = f"unknown unit '{key.unit}'"
+        errors["unit"] = reference.unit_errors.get(key.unit, f"unknown unit '{key.unit}'")
     if key.boundary is not None and key.boundary not in LifecycleBoundary.values:
         errors["boundary"] = f"unknown boundary '{key.boundary}'"
     if key.method is not None and key.method not in Methodology.values:

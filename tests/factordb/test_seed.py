@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Max
 
-from factordb import gwp
+from factordb import gwp, units
 from factordb.constants import FactorStatus
 from factordb.models import (
     Category,
@@ -25,18 +25,20 @@ from factordb.models import (
     Release,
     Source,
     Unit,
+    UnitAlias,
     WorkflowEvent,
 )
 from factordb.services.corrections import source_correct_citation
 from factordb.services.exports import release_json
 from factordb.services.factors import factor_version_create_draft, factor_version_publish_official
 from factordb.services.seed import SEED_DIR, SeedError, seed_load, seed_public_id
+from factordb.unit_names import unit_named
 
 pytestmark = pytest.mark.django_db
 
 NATIONAL_2022 = "MEE-GRID/2022/national_average/CN"
 CN_FUEL_OIL_PER_T = "CN-GUIDE/fuel_oil/t"
-HISTORY_MODELS = (Factor, FactorVersion, GasAmount, Category, Region, Unit, Gas, Source, GwpValue)
+HISTORY_MODELS = (Factor, FactorVersion, GasAmount, Category, Region, Unit, UnitAlias, Gas, Source, GwpValue)
 
 
 @pytest.fixture(scope="class")
@@ -219,6 +221,32 @@ class TestTheLoadedSeed:
         assert history_rows() == rows_before
 
 
+    def test_every_listed_alias_names_its_unit(self, seeded):
+        listed = [line.split(",") for line in (SEED_DIR / "unit_aliases.csv").read_text().splitlines()[1:]]
+        assert seeded.counts["unit_aliases"]["created"] == len(listed) == UnitAlias.objects.count()
+        assert {alias: unit_named(alias).code for alias, _ in listed} == dict(listed)
+        for alias in ("千瓦时", "度", "兆瓦时", "万千瓦时", "吨", "千克", "立方米", "万立方米", "吉焦"):
+            assert UnitAlias.objects.filter(alias=alias).exists(), alias
+
+    @pytest.mark.parametrize(("code", "times"), [("10^4kWh", "kWh"), ("10^4m3", "m3")])
+    def test_the_ten_thousand_units_are_ten_thousand_of_their_base(self, seeded, code, times):
+        big, base = Unit.objects.get(code=code), Unit.objects.get(code=times)
+        assert big.dimension == base.dimension
+        assert units.conversion_factor(big.pint_expression, base.pint_expression) == Decimal(10_000)
+
+    def test_a_second_run_reports_the_aliases_unchanged(self, seeded):
+        again = seed_load()
+        assert again.counts["unit_aliases"] == {"unchanged": UnitAlias.objects.count()}
+
+    def test_an_alias_moved_since_is_reported_as_differing_and_left_alone(self, seeded):
+        alias = UnitAlias.objects.get(alias="度")
+        alias.unit = Unit.objects.get(code="MWh")
+        alias.save()
+        report = seed_load()
+        assert report.differing == ["unit_aliases 度"]
+        assert unit_named("度").code == "MWh"
+        assert report.total("created") == 0
+
     def test_a_factor_changed_since_is_reported_as_differing_and_left_alone(self, seeded):
         current = published(NATIONAL_2022)
         draft = factor_version_create_draft(
@@ -248,7 +276,7 @@ class TestTheLoadedSeed:
         call_command("loadseed")
         out = capsys.readouterr().out
         assert "factors      created    0  unchanged  130  differing    0" in out
-        assert "Seed loaded: 0 created, 331 unchanged, 0 differing." in out
+        assert "Seed loaded: 0 created, 377 unchanged, 0 differing." in out
 
 
 # --- Bad input --------------------------------------------------------------------------------
@@ -303,6 +331,14 @@ ROW_2022 = "2022,national_average,CN,"
                      id="province without a grid"),
         pytest.param("units.csv", "t,", replace(",吨,", f",{'吨' * 201},"), "name_zh", "200",
                      id="invalid row found while writing"),
+        pytest.param("unit_aliases.csv", "吨,t", replace("吨,", "kg,"), "alias", "code or symbol of unit kg",
+                     id="alias that is a unit's code"),
+        pytest.param("unit_aliases.csv", "立方米,m3", replace("立方米,", "m³,"), "alias",
+                     "code or symbol of unit m3", id="alias that is a unit's symbol"),
+        pytest.param("unit_aliases.csv", "吨,t", lambda line: [line, "\u3000吨,kg"], "alias", "duplicate",
+                     id="alias listed twice"),
+        pytest.param("unit_aliases.csv", "吨,t", replace(",t", ",tonne"), "unit", "unknown unit 'tonne'",
+                     id="alias of an unknown unit"),
     ],
 )
 def test_bad_input_names_file_row_and_field_and_writes_nothing(tmp_path, file, line_start, change, field,

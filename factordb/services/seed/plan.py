@@ -105,6 +105,7 @@ class SeedPlan:
     sources: dict[str, Spec] = field(default_factory=dict)
     datasets: dict[str, Spec] = field(default_factory=dict)
     units: dict[str, Spec] = field(default_factory=dict)
+    unit_aliases: dict[str, Spec] = field(default_factory=dict)
     gases: dict[str, Spec] = field(default_factory=dict)
     gwp_sets: dict[str, Spec] = field(default_factory=dict)
     gwp_values: dict[tuple[str, str], Spec] = field(default_factory=dict)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from factordb import gwp, units
 from factordb.constants import GasOrigin, LifecycleBoundary, Methodology, RegionKind
+from factordb.models.reference import normal_unit_name
 
 from .plan import (
     CO2_PER_C,
@@ -82,12 +83,25 @@ def _read_simple(plan: SeedPlan, seed_dir: Path) -> None:
         if actual != fields["dimension"]:
             raise row.error("dimension", f"{fields['pint_expression']} is {actual}")
         _unique(plan.units, _coded(row, fields), "code")
+    _read_unit_aliases(plan, seed_dir)
     for row in _rows(seed_dir, "gases.csv"):
         fields = {name: row.text(name) for name in ("formula", "name_zh", "name_en")}
         fields["origin"] = row.choice("origin", GasOrigin.values, required=False)
         fields["counts_in_co2e"] = row.choice("counts_in_co2e", {"true", "false"}) == "true"
         extra = {"gwp_species": row.text("gwp_species", required=False)}
         _unique(plan.gases, _coded(row, fields, extra), "code")
+
+
+def _read_unit_aliases(plan: SeedPlan, seed_dir: Path) -> None:
+    names = {spec.key: code for code, spec in plan.units.items()}
+    names |= {spec.fields["symbol"]: code for code, spec in plan.units.items()}
+    for row in _rows(seed_dir, "unit_aliases.csv"):
+        # Keyed by the form it is stored and looked up in, so two spellings of one alias clash here.
+        alias = normal_unit_name(row.text("alias"))
+        if alias in names:
+            raise row.error("alias", f"'{alias}' is already the code or symbol of unit {names[alias]}")
+        fields = {"alias": alias, "unit": _known(row, "unit", plan.units)}
+        _unique(plan.unit_aliases, Spec(alias, fields, row), "alias")
 
 
 def _read_tree(plan_specs: dict, seed_dir: Path, name: str, extra) -> None:

@@ -23,6 +23,7 @@ from factordb.models import (
     Release,
     Source,
     Unit,
+    UnitAlias,
 )
 from factordb.services.factors import (
     SourceCitation,
@@ -126,6 +127,14 @@ def _write_reference(plan: SeedPlan, report: SeedReport) -> dict[str, dict]:
     for kind, model in (("datasets", Dataset), ("units", Unit), ("gases", Gas)):
         specs = getattr(plan, kind)
         refs[kind] = _ensure(report, kind, model, specs, _by_code(model, specs), _as_is)
+
+    def with_unit(_key, fields: dict, _done: dict) -> dict:
+        return fields | {"unit": refs["units"][fields["unit"]]}
+
+    stored_aliases = {alias.alias: alias for alias in
+                      UnitAlias.objects.filter(alias__in=list(plan.unit_aliases)).select_related("unit")}
+    refs["unit_aliases"] = _ensure(report, "unit_aliases", UnitAlias, plan.unit_aliases, stored_aliases,
+                                   with_unit)
 
     def with_source(_key, fields: dict, _done: dict) -> dict:
         return fields | {"source": refs["sources"][fields["source"]]}

@@ -26,7 +26,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-UNKNOWN_UNIT = "unknown unit '{}': give the code or symbol of one in units/"
+UNKNOWN_UNIT = "unknown unit '{}': give the code, symbol or an alias of a unit in units/"
 
 
 @pytest.fixture

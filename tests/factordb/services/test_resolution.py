@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from factordb.constants import LifecycleBoundary, Methodology, RegionKind
-from factordb.models import Release
+from factordb.models import Release, Unit, UnitAlias
 from factordb.services.resolution import MAX_KEYS, ResolveKey, resolve
 from tests.factories import (
     CategoryFactory,
@@ -191,7 +191,9 @@ def test_unknown_codes_fail_their_own_key_only(world):
     assert [a.key for a in answers] == keys
     assert answers[1].reason == "unknown category 'nope'"
     assert answers[2].errors == {"region": "unknown region 'XX'"}
-    assert answers[3].errors == {"unit": "unknown unit 'furlong'", "boundary": "unknown boundary 'sideways'"}
+    assert answers[3].errors == {
+        "unit": "unknown unit 'furlong': give the code, symbol or an alias of a unit in units/",
+        "boundary": "unknown boundary 'sideways'"}
 
 
 def test_more_than_max_keys_fails_the_whole_request(world):
@@ -276,6 +278,32 @@ def test_a_batch_costs_the_same_queries_as_one_key(world):
     assert len(thousand) == len(single) == 4
     assert {a.status for a in answers} == {"matched", "fallback", "not_found", "invalid"}
     assert all(a.dataset for a in answers if a.found)
+
+
+def test_a_unit_named_by_alias_or_symbol_is_matched_as_its_code(world):
+    UnitAlias.objects.create(unit=Unit.objects.get(code="kWh"), alias="千瓦时")
+    UnitAlias.objects.create(unit=Unit.objects.get(code="MWh"), alias="兆瓦时")
+    by_alias, by_symbol, by_other = resolve([ResolveKey(GRID, "CN", 2022, "千瓦时"),
+                                             ResolveKey(GRID, "CN", 2022, "MWh"),
+                                             ResolveKey(GRID, "CN", 2022, "兆瓦时")])
+
+    assert by_alias == one(ResolveKey(GRID, "CN", 2022, "kWh"))
+    assert by_alias.key.unit == "kWh"
+    assert by_alias.fallback["unit"] == "exact"
+    # An exact unit is preferred among equals and named in codes, whichever name the key used.
+    assert by_other.key.unit == "MWh"
+    assert by_other.fallback["unit"] == by_symbol.fallback["unit"] == "same dimension (kWh for MWh)"
+
+
+def test_names_other_than_codes_cost_a_batch_two_queries_once(world):
+    UnitAlias.objects.create(unit=Unit.objects.get(code="kWh"), alias="千瓦时")
+    batch = [ResolveKey(GRID, "CN", 2022, ("千瓦时", "度", "kWh", "MWh")[n % 4]) for n in range(1000)]
+
+    with CaptureQueriesContext(connection) as queries:
+        answers = resolve(batch)
+
+    assert len(queries) == 4 + 2
+    assert [a.status for a in answers[:4]] == ["matched", "invalid", "matched", "matched"]
 
 
 def test_an_answer_reports_the_chosen_versions_number_dataset_and_total(world):
