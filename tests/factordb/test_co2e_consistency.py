@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from factordb import consistency, gwp
 from factordb.constants import FactorStatus
@@ -14,10 +14,10 @@ from factordb.services.editing import factor_version_start_revision, factor_vers
 from factordb.services.factors import factor_version_create_draft
 from factordb.services.review import factor_version_submit
 from tests.factories import (
+    DraftVersionFactory,
     FactorFactory,
     GasFactory,
     GwpSetFactory,
-    PublishedVersionFactory,
     SourceFactory,
 )
 
@@ -230,8 +230,12 @@ def test_a_rounded_total_accepted_on_entry_is_accepted_at_submission(editor, ar5
 
 
 def test_a_revision_copies_a_disagreeing_published_version_but_cannot_submit_it_unchanged(editor, ar5):
-    published = PublishedVersionFactory(gwp_set=ar5, co2e_total=D("0.5366"))
-    GasAmount.objects.filter(version=published).update(amount=D("0.6"))  # as stored before the rule
+    # As stored before the rule: the rows changed while a draft, then published (PostgreSQL's
+    # guards refuse any change to a published version's rows).
+    published = DraftVersionFactory(gwp_set=ar5, co2e_total=D("0.5366"))
+    GasAmount.objects.filter(version=published).update(amount=D("0.6"))
+    published.status, published.published_at = FactorStatus.PUBLISHED, timezone.now()
+    published.save()
     revision = sourced(factor_version_start_revision(factor=published.factor, actor=editor))
     with pytest.raises(ValidationError):
         factor_version_submit(version=revision, actor=editor)
