@@ -37,6 +37,9 @@ class LifecycleBoundary(models.TextChoices):
     GATE_TO_GATE = "gate_to_gate", _("从大门到大门")
     WELL_TO_WHEEL = "well_to_wheel", _("从油井到车轮")
     GRID_CONSUMPTION = "grid_consumption", _("电网用电（间接排放）")
+    # Electricity's life cycle, all gases (carbon footprint): a different quantity from the
+    # grid's direct CO2 above, so never a stand-in for it, nor it for this.
+    LIFE_CYCLE = "life_cycle", _("全生命周期（碳足迹）")
 
 
 class Methodology(models.TextChoices):
@@ -46,6 +49,7 @@ class Methodology(models.TextChoices):
     CN_ENTERPRISE_GUIDELINES = "CN-GHG-GUIDELINES", _("中国企业温室气体排放核算方法与报告指南")
     GBT_51366_2019 = "GB/T 51366-2019", _("GB/T 51366-2019 建筑碳排放计算标准")
     MEE_GRID_FACTORS = "MEE-GRID", _("生态环境部 电力二氧化碳排放因子")
+    MEE_ELECTRICITY_FOOTPRINT = "MEE-ELEC-FOOTPRINT", _("生态环境部 电力碳足迹因子")
 
 
 class UncertaintyDistribution(models.TextChoices):

@@ -152,6 +152,37 @@ class TestTheLoadedSeed:
         assert version.factor.boundary == "cradle_to_gate"
 
 
+    @pytest.mark.parametrize(("kind", "total"), [
+        ("national_average", "0.6205"), ("wind", "0.0336"), ("photovoltaic", "0.0545"), ("biomass", "0.0457"),
+    ])
+    def test_the_2023_electricity_footprint_factors_are_stated_co2e_totals(self, seeded, kind, total):
+        version = published(f"MEE-ELEC-FOOTPRINT/2023/energy.electricity_footprint.{kind}/CN")
+        assert version.co2e_total == Decimal(total)
+        assert not version.gas_amounts.exists()
+        assert version.gwp_set.code == "AR5"
+        assert version.factor.unit.code == "kWh"
+        assert version.published_at == dt.datetime(2025, 1, 17, tzinfo=ZoneInfo("Asia/Shanghai"))
+        assert version.dq_reliability == 3
+        assert "official attachment not retrieved" in version.quality_note
+        source = version.version_sources.get().source
+        assert "国家能源局" in source.publisher
+        assert "third-party reprint" in source.verification_note
+
+    def test_the_footprint_factors_are_kept_apart_from_the_grid_co2_factors(self, seeded):
+        footprint = Factor.objects.filter(dataset__code="MEE-ELEC-FOOTPRINT")
+        assert footprint.count() == 4
+        assert set(footprint.values_list("boundary", flat=True)) == {"life_cycle"}
+        assert set(footprint.values_list("method", flat=True)) == {"MEE-ELEC-FOOTPRINT"}
+        assert not footprint.filter(category__code__startswith="energy.electricity.").exists()
+        grid = Factor.objects.filter(dataset__code="MEE-GRID")
+        assert not grid.filter(category__code__startswith="energy.electricity_footprint").exists()
+        assert not grid.filter(boundary="life_cycle").exists()
+
+    def test_no_footprint_factor_is_seeded_without_a_checkable_source(self, seeded):
+        kinds = {code.rsplit(".", 1)[1] for code in Factor.objects.filter(
+            dataset__code="MEE-ELEC-FOOTPRINT").values_list("category__code", flat=True)}
+        assert kinds == {"national_average", "wind", "photovoltaic", "biomass"}
+
     def test_gwp_sets_hold_the_ar6_methane_split(self, seeded):
         ar6 = {value.gas.code: value.value for value in GwpValue.objects.filter(gwp_set__code="AR6")}
         assert ar6["CH4_FOSSIL"] == Decimal("29.8")
@@ -180,9 +211,9 @@ class TestTheLoadedSeed:
     # Every seeded source: those cited by the published versions and those of the GWP sets.
     def test_every_source_names_its_publisher_and_how_it_was_checked(self, seeded):
         cited = Source.objects.filter(versionsource__version__status=FactorStatus.PUBLISHED).distinct()
-        assert cited.count() == 8
+        assert cited.count() == 9
         sources = Source.objects.all()
-        assert sources.count() == 12
+        assert sources.count() == 13
         for source in sources:
             assert source.publisher, source
             assert source.verification_note, source
@@ -206,7 +237,7 @@ class TestTheLoadedSeed:
     def test_the_seed_ends_with_a_first_release_pinning_every_published_factor(self, seeded):
         release = Release.objects.get()
         assert release.name == "2026.1"
-        assert release.versions.count() == FactorVersion.objects.published().count() == 130
+        assert release.versions.count() == FactorVersion.objects.published().count() == 134
         assert release.checksum_sha256 == hashlib.sha256(release_json(release)).hexdigest()
         assert release.content.feed_seq == WorkflowEvent.objects.aggregate(Max("seq"))["seq__max"]
         assert seeded.counts["releases"]["created"] == 1
@@ -275,8 +306,8 @@ class TestTheLoadedSeed:
     def test_the_command_prints_a_summary(self, seeded, capsys):
         call_command("loadseed")
         out = capsys.readouterr().out
-        assert "factors      created    0  unchanged  130  differing    0" in out
-        assert "Seed loaded: 0 created, 377 unchanged, 0 differing." in out
+        assert "factors      created    0  unchanged  134  differing    0" in out
+        assert "Seed loaded: 0 created, 388 unchanged, 0 differing." in out
 
 
 # --- Bad input --------------------------------------------------------------------------------
@@ -302,6 +333,8 @@ def replace(old: str, new: str):
 
 ELECTRICITY = "electricity_co2_factors.csv"
 ROW_2022 = "2022,national_average,CN,"
+FOOTPRINT = "electricity_footprint_factors.csv"
+FOOTPRINT_2023 = "2023,energy.electricity_footprint.national_average,CN,"
 
 
 @pytest.mark.parametrize(
@@ -319,6 +352,14 @@ ROW_2022 = "2022,national_average,CN,"
                      "duplicate", id="duplicate identity"),
         pytest.param(ELECTRICITY, ROW_2022, replace(",CN,", ",CN-ZZ,"), "region_code", "CN-ZZ",
                      id="unknown region"),
+        pytest.param(FOOTPRINT, FOOTPRINT_2023, replace("kgCO2e/kWh", "kgCO2/kWh"), "unit", "kgCO2e",
+                     id="footprint stated in CO2 rather than CO2e"),
+        pytest.param(FOOTPRINT, FOOTPRINT_2023, replace(",0.6205,", ",-0.6205,"), "value", "negative",
+                     id="negative footprint"),
+        pytest.param(FOOTPRINT, FOOTPRINT_2023, replace("national_average", "coal"), "category",
+                     "energy.electricity_footprint.coal", id="footprint of a category not seeded"),
+        pytest.param(FOOTPRINT, FOOTPRINT_2023, lambda line: [line, line], "data_year, category, region_code",
+                     "duplicate", id="footprint listed twice"),
         pytest.param("quality_grades.csv", "verified: reprinted", replace(",2,", ",7,"), "dq_reliability",
                      "1 to 5", id="quality 7"),
         pytest.param("factor_definitions.csv", "CN-GUIDE/fuel_oil,t,", replace(",3,3,1,2", ",3,3,1,7"),

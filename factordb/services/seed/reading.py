@@ -237,6 +237,38 @@ def _read_electricity(plan: SeedPlan, seed_dir: Path, grades: dict) -> None:
         ))
 
 
+def _read_electricity_footprint(plan: SeedPlan, seed_dir: Path, grades: dict) -> None:
+    """Life-cycle (carbon footprint) factors: stated CO2e totals, no gas breakdown, with their own
+    category, boundary and method, so that resolution never takes one for a grid CO2 factor."""
+    for row in _rows(seed_dir, "electricity_footprint_factors.csv"):
+        match = re.fullmatch(r"kgCO2e/(?P<unit>.+)", row.text("unit"))
+        if not match or match["unit"] not in plan.units:
+            raise row.error("unit", f"'{row.text('unit')}' is not kgCO2e/<a unit code of units.csv>")
+        reliability, reason = _grade(row, "verification", grades)
+        identity = {
+            "dataset": "MEE-ELEC-FOOTPRINT", "category": _known(row, "category", plan.categories),
+            "region": _known(row, "region_code", plan.regions), "unit": match["unit"],
+            "year": int(row.decimal("data_year")), "boundary": LifecycleBoundary.LIFE_CYCLE,
+            "method": Methodology.MEE_ELECTRICITY_FOOTPRINT,
+        }
+        source = _known(row, "source", plan.sources)
+        publisher = plan.sources[source].fields["publisher"]
+        plan.factors.append(_factor_spec(
+            plan, row, f"MEE-ELEC-FOOTPRINT/{identity['year']}/{identity['category']}/{identity['region']}",
+            identity, "data_year, category, region_code",
+            # The announcement states totals in CO2e only; its GWP set was not seen (AR5 recorded,
+            # as for the other totals stated only in CO2e).
+            gas_amounts={}, gwp_set="AR5", stated_total=row.decimal("value"),
+            citations=[(source, row.text("locator"))],
+            dq_reliability=reliability, **{name: row.quality(name) for name in QUALITY_FIELDS},
+            quality_note=f"{row.text('verification')}. Stated total in CO2e, no gas breakdown. {reason}",
+            derivation={},
+            notes_zh=f"{publisher}：电力碳足迹因子（全生命周期，含各种温室气体；非电力二氧化碳排放因子）",
+            notes_en=(f"Published by {publisher}: electricity carbon footprint factors (life cycle, all "
+                      "greenhouse gases); not the electricity CO2 emission factors."),
+        ))
+
+
 def _read_parameters(seed_dir: Path) -> dict[str, dict[str, tuple[Row, dict]]]:
     """{key: {parameter: (row, JSON entry)}}; 'same' in the source column means the row above's."""
     parameters, source = {}, ""
@@ -354,6 +386,7 @@ def seed_read(seed_dir: Path = SEED_DIR) -> SeedPlan:
     _read_tree(plan.regions, seed_dir, "regions.csv", _region_fields)
     grades = _quality_grades(seed_dir)
     _read_electricity(plan, seed_dir, grades)
+    _read_electricity_footprint(plan, seed_dir, grades)
     _read_definitions(plan, seed_dir, grades)
     _check_identities(plan)
     return plan

@@ -30,6 +30,9 @@ BOUNDARY_SENTENCES = {
     LifecycleBoundary.WELL_TO_WHEEL: _("燃料从开采、炼制、运输到车辆使用的全部排放。"),
     LifecycleBoundary.GRID_CONSUMPTION: _(
         "从电网购入每千瓦时电力所对应的发电排放（间接排放），按电网平均计算。"),
+    LifecycleBoundary.LIFE_CYCLE: _(
+        "产品或服务全生命周期、各种温室气体的排放（碳足迹）；电力碳足迹含发电的上游环节，"
+        "不同于只计发电直接排放的电力二氧化碳排放因子。"),
 }
 METHOD_SENTENCES = {
     Methodology.GBT_24067_2024: _(
@@ -42,6 +45,9 @@ METHOD_SENTENCES = {
     Methodology.GBT_51366_2019: _("建筑碳排放计算国家标准，附录给出建材从摇篮到大门的碳排放因子。"),
     Methodology.MEE_GRID_FACTORS: _(
         "生态环境部与国家统计局按数据年份公布的全国、区域电网与省级电力二氧化碳排放因子。"),
+    Methodology.MEE_ELECTRICITY_FOOTPRINT: _(
+        "生态环境部、国家统计局与国家能源局公布的电力碳足迹因子（全生命周期，含各种温室气体），"
+        "供产品碳足迹核算使用，不同于电力二氧化碳排放因子。"),
 }
 
 @public_page
