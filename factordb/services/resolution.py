@@ -8,7 +8,9 @@ A read, kept beside the calculator that uses it. The rules, in the order they ap
   dimension (`unit_used` says which; the calculator converts). An exact unit is
   preferred only among otherwise equal candidates.
 - **Boundary / method**, when given, are filters, not preferences: a key asking for
-  `cradle_to_gate` never receives a `combustion` factor.
+  `cradle_to_gate` never receives a `combustion` factor. A category holds one kind of
+  quantity: the electricity carbon footprint (`life_cycle`) factors have their own
+  category, so a key for the grid CO2 category never receives one, whatever its boundary.
 - **Region**: the key's region first, then its fallback parents (province → regional
   grid → national → global), nearest first. The first region with any candidate wins.
 - **Year**: within that region, the latest year at or before the key's year — never a
@@ -29,7 +31,7 @@ A key's unit may be named by code, symbol or alias (factordb.unit_names); the an
 
 Queries: four, whatever the batch size — categories, all regions (the tree is small),
 all units (a controlled vocabulary; two more, once, if some key names a unit otherwise
-than by its code), and the candidates as narrow plain rows with what an
+than by its code; one more if a key that gave a boundary is not found), and the candidates as narrow plain rows with what an
 answer reports of them (no model objects, no joins but the dataset: a thousand keys may
 look at tens of thousands of them; reading the chosen versions' number, dataset and total
 afterwards cost a query slower than carrying them). A caller that needs a chosen version
@@ -170,7 +172,9 @@ def resolve(keys: Sequence[ResolveKey], *, as_of: datetime | None = None,
     keys = [_with_unit_code(key, reference) for key in keys]
     valid = [key for key in keys if not _key_errors(key, reference)]
     candidates = _candidates(valid, reference, as_of=as_of, release=release)
-    return [_resolve_one(key, reference, candidates) for key in keys]
+    answers = [_resolve_one(key, reference, candidates) for key in keys]
+    _explain_missing_boundaries(answers, reference, as_of=as_of, release=release)
+    return answers
 
 
 def _check_batch(keys: Sequence[ResolveKey]) -> None:
@@ -354,6 +358,35 @@ def _explanation(key: ResolveKey, region: str, year: int, unit: str, regions_tri
     if unit != key.unit:
         parts.append(f"factor is per {unit}, same dimension as {key.unit}")
     return "; ".join(parts) or "exact match"
+
+
+def _explain_missing_boundaries(answers: list[Resolution], reference: _Reference, *,
+                                as_of: datetime | None, release: str | None) -> None:
+    """Say so when a key's boundary exists nowhere in its category: a life-cycle (footprint)
+    key of a grid CO2 category, say, is not a gap in the data that another region or year
+    might fill, and the caller should hear that rather than a list of regions tried.
+
+    One more query, only for a batch with such a not-found key."""
+    asked = [a for a in answers if a.status == ResolutionStatus.NOT_FOUND and a.key.boundary is not None]
+    if not asked:
+        return
+    category_ids = {reference.categories[a.key.category].pk for a in asked}
+    boundaries: dict[int, set[str]] = {}
+    for category_id, boundary in (visible_versions(as_of=as_of, release=release)
+                                  .filter(factor__category_id__in=category_ids).order_by()
+                                  .values_list("factor__category_id", "factor__boundary").distinct()):
+        boundaries.setdefault(category_id, set()).add(boundary)
+    for answer in asked:
+        existing = boundaries.get(reference.categories[answer.key.category].pk, set())
+        if answer.key.boundary not in existing:
+            answer.reason = _missing_boundary_reason(answer.key, existing)
+
+
+def _missing_boundary_reason(key: ResolveKey, existing: set[str]) -> str:
+    others = (f"its factors have boundary {', '.join(repr(b) for b in sorted(existing))}" if existing
+              else "it has no published factor at all")
+    return (f"no published factor with boundary '{key.boundary}' exists for category '{key.category}' "
+            f"in any region or year; {others}")
 
 
 def _not_found_reason(key: ResolveKey, chain: list[Region]) -> str:

@@ -92,3 +92,82 @@ def test_each_answer_has_exactly_the_documented_fields(api, seeded):
     documented = set(ResolutionSerializer().fields)
     assert [set(answer) for answer in response.json()["results"]] == [documented] * 3
     assert [answer["status"] for answer in response.json()["results"]] == ["fallback", "not_found", "invalid"]
+
+
+FOOTPRINT = "energy.electricity_footprint.national_average"
+GRID_CO2 = "energy.electricity.grid_average"
+
+
+def resolve(api, *keys: dict) -> list[dict]:
+    response = api.post("/api/v1/resolve/", {"keys": list(keys)}, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+@pytest.mark.django_db
+def test_the_national_electricity_footprint_of_2023_is_0_6205(api, seeded):
+    (answer,) = resolve(api, {"category": FOOTPRINT, "region": "CN", "year": 2023, "unit": "kWh"})
+    assert answer["status"] == "matched"
+    assert answer["co2e_total"] == "0.62050000"
+    assert answer["dataset"] == "MEE-ELEC-FOOTPRINT"
+
+
+@pytest.mark.django_db
+def test_a_provinces_footprint_falls_back_to_the_national_footprint_not_its_grid_co2_factor(api, seeded):
+    # Guangdong has provincial CO2 factors (2021, 2022): none of them may answer a footprint key.
+    (answer,) = resolve(api, {"category": FOOTPRINT, "region": "CN-GD", "year": 2023, "unit": "kWh"},
+                        )
+    assert answer["status"] == "fallback"
+    assert (answer["region_used"], answer["co2e_total"]) == ("CN", "0.62050000")
+    assert answer["fallback"]["region"] == ["CN-GD", "CN-GRID-S", "CN"]
+    assert answer["dataset"] == "MEE-ELEC-FOOTPRINT"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [2021, 2022, 2023, 2024, 2030])
+@pytest.mark.parametrize("region", ["CN", "CN-GD"])
+def test_a_grid_co2_key_never_gets_a_footprint_factor(api, seeded, year, region):
+    (answer,) = resolve(api, {"category": GRID_CO2, "region": region, "year": year, "unit": "kWh"})
+    assert answer["dataset"] == "MEE-GRID"
+    assert answer["co2e_total"] not in {"0.62050000", "0.03360000", "0.05450000", "0.04570000"}
+
+
+@pytest.mark.django_db
+def test_a_footprint_key_before_2023_is_not_found_rather_than_a_co2_factor(api, seeded):
+    (answer,) = resolve(api, {"category": FOOTPRINT, "region": "CN", "year": 2022, "unit": "kWh"})
+    assert answer["status"] == "not_found"
+    assert answer["factor_public_id"] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("category", "boundary", "existing"), [
+    (GRID_CO2, "life_cycle", "'grid_consumption'"),
+    (FOOTPRINT, "combustion", "'life_cycle'"),
+    (FOOTPRINT, "grid_consumption", "'life_cycle'"),
+])
+def test_a_boundary_its_category_does_not_have_is_not_found_and_says_so(api, seeded, category, boundary,
+                                                                         existing):
+    (answer,) = resolve(api, {"category": category, "region": "CN", "year": 2023, "unit": "kWh",
+                              "boundary": boundary})
+    assert answer["status"] == "not_found"
+    assert answer["reason"] == (
+        f"no published factor with boundary '{boundary}' exists for category '{category}' "
+        f"in any region or year; its factors have boundary {existing}"
+    )
+
+
+@pytest.mark.django_db
+def test_a_boundary_the_category_has_but_not_in_time_keeps_the_region_chain_reason(api, seeded):
+    (answer,) = resolve(api, {"category": FOOTPRINT, "region": "CN-GD", "year": 2022, "unit": "kWh",
+                              "boundary": "life_cycle"})
+    assert answer["status"] == "not_found"
+    assert "region chain CN-GD → CN-GRID-S → CN → GLOBAL at or before 2022" in answer["reason"]
+
+
+@pytest.mark.django_db
+def test_a_footprint_factor_calculates_in_co2e(api, seeded):
+    (answer,) = resolve(api, {"category": FOOTPRINT, "region": "CN", "year": 2023, "unit": "kWh"})
+    response = api.post("/api/v1/calculate/", {"public_id": answer["factor_public_id"], "amount": "1",
+                                               "unit": "MWh"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["kg_co2e"] == "620.500000"

@@ -193,3 +193,20 @@ def test_the_english_home_names_its_sections_in_english(client, grid_average):
                     "Latest release", "Search factors"):
         assert heading in html
     assert "National grid average 2022" in html
+
+
+def test_the_electricity_footprint_is_never_shown_as_a_national_grid_co2_factor(client, grid_average, nation):
+    # Life-cycle factors of a later year, published for more regions than the grid average:
+    # the rule must still not take them for the grid's CO2 factors.
+    footprint = CategoryFactory(code="energy.electricity_footprint.national_average")
+    for year in (2024, 2025, 2026):
+        PublishedVersionFactory(factor__category=footprint, factor__boundary=LifecycleBoundary.LIFE_CYCLE,
+                                factor__region=nation, factor__year=year, co2e_total=Decimal("0.6205"))
+    for n in range(5):
+        PublishedVersionFactory(factor__category=footprint, factor__boundary=LifecycleBoundary.LIFE_CYCLE,
+                                factor__region=RegionFactory(code=f"CN-F{n}", kind=RegionKind.PROVINCE))
+
+    shown = client.get("/").context["national_grid"]
+
+    assert {v.factor.category.code for v in shown} == {grid_average.code}
+    assert [v.factor.year for v in shown] == [2023, 2022, 2021]
