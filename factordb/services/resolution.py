@@ -33,9 +33,10 @@ Queries: four, whatever the batch size — categories, all regions (the tree is 
 all units (a controlled vocabulary; two more, once, if some key names a unit otherwise
 than by its code; one more if a key that gave a boundary is not found), and the
 candidates as narrow plain rows with what an answer reports of them (no model objects,
-no joins but the dataset: a thousand keys may look at tens of thousands of them; reading the chosen versions' number, dataset and total
-afterwards cost a query slower than carrying them). A caller that needs a chosen version
-in full (calculation) loads it by `version_id`.
+no joins but the dataset: a thousand keys may look at tens of thousands of them; reading
+the chosen versions' number, dataset and total afterwards cost a query slower than
+carrying them). A caller that needs a chosen version in full (calculation) loads it by
+`version_id`.
 """
 
 from collections.abc import Sequence
