@@ -208,6 +208,14 @@ def _factor_spec(plan: SeedPlan, row: Row, key: str, identity: dict, identity_fi
     )
 
 
+def _per_activity_unit(row: Row, plan: SeedPlan, quantity: str) -> str:
+    """The activity unit of a value written per unit, 'kg<quantity>/<unit code>' ('kgCO2/kWh')."""
+    match = re.fullmatch(rf"kg{re.escape(quantity)}/(?P<unit>.+)", row.text("unit"))
+    if not match or match["unit"] not in plan.units:
+        raise row.error("unit", f"'{row.text('unit')}' is not kg{quantity}/<a unit code of units.csv>")
+    return match["unit"]
+
+
 def _read_electricity(plan: SeedPlan, seed_dir: Path, grades: dict) -> None:
     kinds = {row.text("factor_kind"): row for row in _rows(seed_dir, "electricity_kinds.csv")}
     years = {row.text("data_year"): row for row in _rows(seed_dir, "electricity_announcements.csv")}
@@ -215,13 +223,11 @@ def _read_electricity(plan: SeedPlan, seed_dir: Path, grades: dict) -> None:
         kind = kinds.get(row.choice("factor_kind", kinds))
         announcement = years.get(row.choice("data_year", years))
         gas = row.text("gas")
-        match = re.fullmatch(r"kg(?P<gas>[A-Za-z0-9_]+)/(?P<unit>.+)", row.text("unit"))
-        if not match or match["gas"] != gas or match["unit"] not in plan.units:
-            raise row.error("unit", f"'{row.text('unit')}' is not kg{gas}/<a unit code of units.csv>")
+        unit = _per_activity_unit(row, plan, gas)
         reliability, reason = _grade(row, "verification", grades)
         identity = {
             "dataset": "MEE-GRID", "category": _known(kind, "category", plan.categories),
-            "region": _known(row, "region_code", plan.regions), "unit": match["unit"],
+            "region": _known(row, "region_code", plan.regions), "unit": unit,
             "year": int(row.text("data_year")), "boundary": LifecycleBoundary.GRID_CONSUMPTION,
             "method": Methodology.MEE_GRID_FACTORS,
         }
@@ -241,13 +247,11 @@ def _read_electricity_footprint(plan: SeedPlan, seed_dir: Path, grades: dict) ->
     """Life-cycle (carbon footprint) factors: stated CO2e totals, no gas breakdown, with their own
     category, boundary and method, so that resolution never takes one for a grid CO2 factor."""
     for row in _rows(seed_dir, "electricity_footprint_factors.csv"):
-        match = re.fullmatch(r"kgCO2e/(?P<unit>.+)", row.text("unit"))
-        if not match or match["unit"] not in plan.units:
-            raise row.error("unit", f"'{row.text('unit')}' is not kgCO2e/<a unit code of units.csv>")
+        unit = _per_activity_unit(row, plan, "CO2e")
         reliability, reason = _grade(row, "verification", grades)
         identity = {
             "dataset": "MEE-ELEC-FOOTPRINT", "category": _known(row, "category", plan.categories),
-            "region": _known(row, "region_code", plan.regions), "unit": match["unit"],
+            "region": _known(row, "region_code", plan.regions), "unit": unit,
             "year": int(row.decimal("data_year")), "boundary": LifecycleBoundary.LIFE_CYCLE,
             "method": Methodology.MEE_ELECTRICITY_FOOTPRINT,
         }
