@@ -53,7 +53,7 @@ class GasSerializer(serializers.ModelSerializer):
 class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
-        fields = ("id", "title", "publisher", "published_on", "year", "url", "document_id", "licence",
+        fields = ("id", "code", "title", "publisher", "published_on", "year", "url", "document_id", "licence",
                   "language", "verification_note")
 
 

@@ -41,6 +41,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Source
 
+    code = factory.Sequence(lambda n: f"source-doc-{n}")
     title = factory.Sequence(lambda n: f"Source document {n}")
     publisher = "Ministry of Ecology and Environment"
     year = 2024

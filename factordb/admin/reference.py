@@ -57,9 +57,9 @@ class GasAdmin(AuditedAdminMixin):
 
 @admin.register(Source)
 class SourceAdmin(CorrectionAdminMixin, AuditedAdminMixin):
-    list_display = ("title", "publisher", "year", "document_id", "language", "licence")
+    list_display = ("code", "title", "publisher", "year", "document_id", "language", "licence")
     list_filter = ("year", "language", "publisher")
-    search_fields = ("title", "publisher", "document_id", "url")
+    search_fields = ("code", "title", "publisher", "document_id", "url")
     # Official publications are served over https; a bare "www.mee.gov.cn/…" means that.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

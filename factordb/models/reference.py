@@ -220,6 +220,8 @@ class UnitAlias(models.Model):
 class Source(ReviewedTextMixin):
     """A citable publication that values come from."""
 
+    # What an import file names a source by (docs/import-format.md): short and stable.
+    code = models.CharField(_("代码"), max_length=100, unique=True, validators=[code_validator])
     title = models.CharField(_("标题"), max_length=500)
     publisher = models.CharField(_("发布机构"), max_length=300)
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
@@ -236,7 +238,7 @@ class Source(ReviewedTextMixin):
 
     # Every field the public reads of a citation (the versions' `sources` and `sources/`):
     # once a public version cites the source, changed only by a recorded correction.
-    REVIEWED_FIELDS = ("title", "publisher", "published_on", "year", "url", "document_id", "licence",
+    REVIEWED_FIELDS = ("code", "title", "publisher", "published_on", "year", "url", "document_id", "licence",
                        "language", "verification_note")
     PUBLIC_VERSION_STATUS = "versionsource__version__status"
 

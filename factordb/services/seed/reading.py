@@ -60,6 +60,7 @@ def _known(row: Row, name: str, specs: dict, *, required: bool = True) -> str:
 def _read_sources(plan: SeedPlan, seed_dir: Path) -> None:
     for row in _rows(seed_dir, "sources.csv"):
         fields = {name: row.text(name) for name in ("title", "publisher", "language")}
+        fields["code"] = row.text("key")
         fields |= {name: row.text(name, required=False)
                    for name in ("url", "document_id", "licence", "verification_note")}
         fields |= {"year": int(row.decimal("year")), "published_on": row.date("published_on")}
