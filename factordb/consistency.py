@@ -69,25 +69,36 @@ def _plain(value: Decimal) -> str:
     return f"{value:f}"
 
 
-def check_co2e_total(
-    *, co2e_total: Decimal, gas_amounts: Mapping[str, Decimal], gwp_set: GwpSet,
-) -> None:
-    """Raise ValidationError {"co2e_total": message naming both numbers and the GWP set} on disagreement."""
-    values = gwp.gwp_values(gwp_set)
+def co2e_problem(
+    co2e_total: Decimal, gas_amounts: Mapping[str, Decimal], gwp_set_code: str, values: Mapping[str, Decimal],
+) -> tuple[str, str] | None:
+    """(code, message naming both numbers and the GWP set) when the total and breakdown disagree
+    under `values` (gwp.gwp_values of the set), or None."""
     try:
         found = co2e_disagreement(co2e_total, gas_amounts, values)
     except gwp.GwpError:
         missing = ", ".join(sorted(code for code in gas_amounts if code not in values))
-        raise ValidationError({"co2e_total": _(
+        return "no_gwp", _(
             "GWP 值集 %(gwp_set)s 没有气体 %(gases)s 的 GWP 值，无法核对 CO2e 合计与分气体排放量是否一致。"
-        ) % {"gwp_set": gwp_set.code, "gases": missing}}, code="no_gwp") from None
-    if found is not None:
-        raise ValidationError({"co2e_total": _(
-            "CO2e 合计 %(stated)s 与分气体排放量按 %(gwp_set)s 计算的 %(computed)s 不一致"
-            "（相差 %(difference)s，允许至多 %(tolerance)s）。"
-        ) % {"stated": _plain(found.stated), "computed": _plain(found.computed.normalize()),
-             "gwp_set": gwp_set.code, "difference": _plain(abs(found.stated - found.computed).normalize()),
-             "tolerance": _plain(found.tolerance)}}, code="co2e_disagrees")
+        ) % {"gwp_set": gwp_set_code, "gases": missing}
+    if found is None:
+        return None
+    return "co2e_disagrees", _(
+        "CO2e 合计 %(stated)s 与分气体排放量按 %(gwp_set)s 计算的 %(computed)s 不一致"
+        "（相差 %(difference)s，允许至多 %(tolerance)s）。"
+    ) % {"stated": _plain(found.stated), "computed": _plain(found.computed.normalize()),
+         "gwp_set": gwp_set_code, "difference": _plain(abs(found.stated - found.computed).normalize()),
+         "tolerance": _plain(found.tolerance)}
+
+
+def check_co2e_total(
+    *, co2e_total: Decimal, gas_amounts: Mapping[str, Decimal], gwp_set: GwpSet,
+) -> None:
+    """Raise ValidationError {"co2e_total": message naming both numbers and the GWP set} on disagreement."""
+    problem = co2e_problem(co2e_total, gas_amounts, gwp_set.code, gwp.gwp_values(gwp_set))
+    if problem is not None:
+        code, message = problem
+        raise ValidationError({"co2e_total": message}, code=code)
 
 
 def check_stored_version(version: FactorVersion) -> None:

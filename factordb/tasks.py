@@ -4,7 +4,8 @@ import os
 
 from celery import shared_task
 
-from factordb.services import health, notifications, review
+from factordb.models import FactorImport
+from factordb.services import factor_imports, health, notifications, review
 
 
 @shared_task(name="factordb.platform_health")
@@ -21,3 +22,15 @@ def publish_due_versions() -> list[str]:
 @shared_task(name="factordb.send_notification", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_notification(event: str, version_id: int, assignment_id: int | None = None) -> int:
     return notifications.send(event, version_id=version_id, assignment_id=assignment_id)
+
+
+# acks_late: a worker lost mid-import gets the task again; applying writes once per confirmation.
+@shared_task(name="factordb.preview_import", acks_late=True)
+def preview_import(factor_import_id: int) -> str:
+    factor_import = FactorImport.objects.defer("content").get(pk=factor_import_id)
+    return factor_imports.import_preview(factor_import).status
+
+
+@shared_task(name="factordb.apply_import", acks_late=True)
+def apply_import(factor_import_id: int) -> str:
+    return factor_imports.import_apply(factor_import_id).status

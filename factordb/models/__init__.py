@@ -1,4 +1,5 @@
 from .factor import Factor, FactorVersion, GasAmount, PublishedVersionError, VersionSource
+from .imports import FactorImport, ImportedVersion, ImportFormat, ImportStatus, RowAction
 from .publication import PublicationLock
 from .reference import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit, UnitAlias
 from .release import Release, ReleaseContent, ReleaseEntry, ReleaseFactor, ReleaseFrozenError
@@ -9,11 +10,15 @@ __all__ = [
     "ConflictOfInterest",
     "Dataset",
     "Factor",
+    "FactorImport",
     "FactorVersion",
     "Gas",
     "GasAmount",
     "GwpSet",
     "GwpValue",
+    "ImportFormat",
+    "ImportStatus",
+    "ImportedVersion",
     "PublicationLock",
     "PublishedVersionError",
     "Region",
@@ -24,6 +29,7 @@ __all__ = [
     "ReleaseFrozenError",
     "ReviewAssignment",
     "ReviewDecision",
+    "RowAction",
     "Source",
     "Unit",
     "UnitAlias",

@@ -53,11 +53,15 @@ def read_text(value) -> str:
     text = _text(value)
     if text.startswith("'") and text[1:].startswith(_FORMULA_START):
         return text[1:]
+    _refuse_formula(text)
+    return text
+
+
+def _refuse_formula(text: str) -> None:
     if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
         raise CellError(_("内容以 %(char)s 开头，会被电子表格当作公式执行；"
                           "如确为文本，请在前面加英文单引号 '。")
                         % {"char": repr(text[0])})
-    return text
 
 
 def read_decimal(value) -> Decimal | None:
@@ -77,6 +81,7 @@ def read_decimal(value) -> Decimal | None:
         raise CellError(_("数字“%(text)s”含逗号：无法判断是千位分隔符还是小数点。"
                           "请只用英文句点作小数点，且不加千位分隔符。")
                         % {"text": text})
+    _refuse_formula(text)
     if not _PLAIN_NUMBER.match(text):
         raise CellError(_("“%(text)s”不是数字（只接受如 0.5366、-1.2、3E-05 的写法，"
                           "不含空格、单位或千位分隔符）。")
@@ -123,12 +128,11 @@ def read_date(value) -> date | None:
     text = _text(value).translate(_FULL_WIDTH)
     if text == "":
         return None
+    _refuse_formula(text)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise CellError(_("“%(text)s”不是 YYYY-MM-DD 格式的日期。") % {"text": text})
     try:
-        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else _bad_date(text)
+        return date.fromisoformat(text)
     except ValueError as exc:
         raise CellError(_("“%(text)s”不是有效日期（应为 YYYY-MM-DD）。") % {"text": text}) from exc
-
-
-def _bad_date(text: str):
-    raise CellError(_("“%(text)s”不是 YYYY-MM-DD 格式的日期。") % {"text": text})
 

@@ -1,0 +1,438 @@
+"""Rows of an import file to a plan: what each row would do, and everything wrong with it.
+
+Planning reads the database and writes nothing; it is the dry run. Every row is matched to
+a factor by its public_id or, without one, by its identity (dataset, category, region,
+unit, year, boundary, method), and compared with that factor's latest version:
+- no such factor: the row creates it, with a first draft;
+- the same content as the latest version: unchanged (so a file imported twice changes
+  nothing the second time);
+- other content, the latest version published (or ended): a new draft, with its
+  field-by-field difference from the published version;
+- other content while a version is on its way to publication: an error, as in the admin.
+Registries are read once per plan, not per row, so a plan of 100,000 rows costs a few
+dozen queries; model rules are checked with the models' own field validation and clean().
+"""
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from factordb import consistency, gwp
+from factordb.constants import FactorStatus, LifecycleBoundary, Methodology, UncertaintyDistribution
+from factordb.models import (
+    Category,
+    Dataset,
+    Factor,
+    FactorVersion,
+    Gas,
+    GasAmount,
+    GwpSet,
+    Region,
+    RowAction,
+    Source,
+    VersionSource,
+)
+from factordb.services.editing import IN_PROGRESS
+from factordb.services.exports import decimal_text
+from factordb.unit_names import UnitNameError, units_named
+
+from . import cells, columns
+from .columns import Kind
+from .rows import Issue, SourceRow
+
+CO2E_PRECISION = consistency.CO2E_PRECISION
+CHOICES = {"boundary": LifecycleBoundary, "method": Methodology,
+           "uncertainty_distribution": UncertaintyDistribution}
+REFERENCES = {"dataset": Dataset, "category": Category, "region": Region, "gwp_set": GwpSet}
+# The version fields a row gives (FK gwp_set apart); what it does not give, a revision copies.
+VERSION_FIELDS = tuple(c.name for c in columns.COLUMNS if c.target == "version" and c.name != "gwp_set")
+ENDED = (FactorStatus.SUPERSEDED, FactorStatus.WITHDRAWN, FactorStatus.REJECTED)
+
+
+@dataclass(slots=True)
+class RowPlan:
+    number: int
+    action: str = RowAction.ERROR
+    issues: list[Issue] = field(default_factory=list)
+    factor_id: int | None = None
+    public_id: str = ""
+    identity: dict | None = None  # for a new factor: its fields (objects), names included
+    content: dict | None = None  # version fields, gwp_set as an object
+    gas_amounts: dict[str, Decimal] | None = None
+    citations: list[tuple[str, str]] | None = None  # (source code, locator)
+    compared_with: int | None = None  # the version number the row was compared with
+    diff: list[tuple[str, str, str]] = field(default_factory=list)  # (column, published, new)
+
+    def comparable(self) -> dict[str, str]:
+        return _comparable(self.content, self.gas_amounts, self.citations)
+
+
+@dataclass
+class Plan:
+    rows: list[RowPlan]
+    file_issues: list[Issue]
+    unknown_codes: dict[str, Counter]  # column → code → rows naming it
+
+    @property
+    def issues(self) -> Iterator[Issue]:
+        yield from self.file_issues
+        for row in self.rows:
+            yield from row.issues
+
+    @property
+    def is_clean(self) -> bool:
+        return next(self.issues, None) is None
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(row.action for row in self.rows)
+        return {action.value: counted.get(action.value, 0) for action in RowAction} | {
+            "rows": len(self.rows), "issues": sum(1 for _ in self.issues)}
+
+    def fingerprint(self) -> str:
+        """What a confirmation must find again: each row's action, target and content."""
+        digest = hashlib.sha256()
+        for row in self.rows:
+            entry = [row.number, row.action, row.factor_id, row.compared_with,
+                     row.comparable() if row.content is not None else None,
+                     [(i.column, i.reason) for i in row.issues]]
+            digest.update(json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str).encode())
+        for issue in self.file_issues:
+            digest.update(json.dumps([issue.column, issue.reason], ensure_ascii=False).encode())
+        return digest.hexdigest()
+
+
+def _comparable(content: dict, gas_amounts: dict, citations: list) -> dict[str, str]:
+    """A version's content as text, for comparing a row with a stored version."""
+    text = {}
+    for name in VERSION_FIELDS:
+        value = content.get(name)
+        if isinstance(value, Decimal):
+            value = decimal_text(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        text[name] = "" if value is None else str(value)
+    text["gwp_set"] = content["gwp_set"].code
+    for code, amount in gas_amounts.items():
+        text[columns.gas_column(code)] = decimal_text(amount)
+    text["sources"] = "\n".join(sorted(f"{code} {locator}" for code, locator in citations))
+    return text
+
+
+class _Registry:
+    """Every code list a plan needs, read once."""
+
+    def __init__(self):
+        self.by_code = {name: {obj.code: obj for obj in model.objects.all()}
+                        for name, model in REFERENCES.items()}
+        self.gases = {gas.code: gas for gas in Gas.objects.all()}
+        self.sources = {source.code: source for source in Source.objects.all()}
+        self.gwp_values = {code: gwp.gwp_values(gwp_set) for code, gwp_set in self.by_code["gwp_set"].items()}
+        self.units: dict[str, object] = {}
+
+    def unit(self, name: str):
+        if name not in self.units:
+            self.units.update(units_named([name]))
+        return self.units[name]
+
+
+def plan_rows(headers: list[str], rows: Iterable[SourceRow], progress=None) -> Plan:
+    """The plan of a file's rows; never writes. `progress(stage, done, total)` hears how far it got."""
+    file_issues = _header_issues(headers)
+    if file_issues:
+        return Plan(rows=[], file_issues=file_issues, unknown_codes={})
+    registry = _Registry()
+    unknown: dict[str, Counter] = defaultdict(Counter)
+    plans = [_read_row(row, headers, registry, unknown) for row in rows]
+    if progress:
+        progress("matching", 0, len(plans))
+    _refuse_repeats(plans)
+    _match_existing(plans)
+    if progress:
+        progress("matching", len(plans), len(plans))
+    return Plan(rows=plans, file_issues=[], unknown_codes=dict(unknown))
+
+
+def _header_issues(headers: list[str]) -> list[Issue]:
+    issues = []
+    seen = Counter(headers)
+    for name, count in seen.items():
+        if count > 1 and name:
+            issues.append(Issue(1, name, _("列“%(name)s”出现了 %(n)d 次。") % {"name": name, "n": count}))
+    known = set(columns.BY_NAME) | set(columns.INFORMATIONAL)
+    gases = set(Gas.objects.values_list("code", flat=True))
+    for name in headers:
+        if name in known or columns.source_number(name) is not None:
+            continue
+        if name.endswith(columns.LOCATOR_SUFFIX) and columns.source_number(name.removesuffix(
+                columns.LOCATOR_SUFFIX)):
+            continue
+        if name.startswith(columns.GAS_PREFIX):
+            if name[len(columns.GAS_PREFIX):] not in gases:
+                issues.append(Issue(1, name, _("列“%(name)s”：气体 %(gas)s 不在气体登记中。")
+                                    % {"name": name, "gas": name[len(columns.GAS_PREFIX):]}))
+            continue
+        issues.append(Issue(1, name or "?", _("未知的列“%(name)s”；列名见 docs/import-format.md。")
+                            % {"name": name}))
+    for column in columns.COLUMNS:
+        if column.required and column.name not in seen:
+            issues.append(Issue(1, column.name, _("缺少必填列“%(name)s”。") % {"name": column.name}))
+    return issues
+
+
+def _read_row(row: SourceRow, headers: list[str], registry: _Registry, unknown: dict) -> RowPlan:
+    plan = RowPlan(number=row.number, issues=list(row.issues))
+    values: dict[str, object] = {}
+
+    def problem(column: str, reason: str) -> None:
+        plan.issues.append(Issue(row.number, column, reason))
+
+    for column in columns.COLUMNS:
+        raw = row.cells.get(column.name)
+        try:
+            values[column.name] = _cell(column, raw, registry, unknown)
+        except cells.CellError as exc:
+            problem(column.name, str(exc))
+            continue
+        if column.required and values[column.name] in (None, ""):
+            problem(column.name, _("必填，不能为空。"))
+    amounts, citations = {}, {}
+    for name in headers:
+        raw = row.cells.get(name)
+        try:
+            if name.startswith(columns.GAS_PREFIX) and name not in columns.BY_NAME:
+                amount = cells.read_decimal(raw)
+                if amount is not None:
+                    amounts[name[len(columns.GAS_PREFIX):]] = amount
+            elif (number := columns.source_number(name)) is not None:
+                code = cells.read_text(raw)
+                locator = cells.read_text(row.cells.get(columns.source_columns(number)[1]))
+                if code:
+                    if code not in registry.sources:
+                        unknown[name][code] += 1
+                        raise cells.CellError(_("来源代码“%(code)s”不在来源登记中。") % {"code": code})
+                    if code in citations:
+                        raise cells.CellError(_("来源“%(code)s”在本行出现了两次。") % {"code": code})
+                    citations[code] = locator
+                elif locator:
+                    raise cells.CellError(_("填写了出处位置，却没有来源代码。"))
+        except cells.CellError as exc:
+            problem(name, str(exc))
+    if plan.issues:
+        return plan
+    plan.public_id = values.pop("public_id") or ""
+    plan.identity = {name: values.pop(name) for name in ("dataset", "category", "region", "unit", "year",
+                                                         "boundary", "method", "name_zh", "name_en")}
+    plan.gas_amounts = amounts
+    plan.citations = sorted(citations.items())
+    plan.content = values
+    _check_content(plan, registry)
+    return plan
+
+
+def _cell(column: columns.Column, raw, registry: _Registry, unknown: dict):
+    kind = column.kind
+    if kind is Kind.DECIMAL:
+        return cells.read_decimal(raw)
+    if kind is Kind.INTEGER:
+        return cells.read_integer(raw)
+    if kind is Kind.BOOLEAN:
+        return cells.read_boolean(raw)
+    if kind is Kind.DATE:
+        return cells.read_date(raw)
+    text = cells.read_text(raw)
+    if kind is Kind.TEXT or text == "" or column.name == "public_id":
+        return text
+    if kind is Kind.CHOICE:
+        choices = CHOICES[column.name]
+        if text not in choices.values:
+            raise cells.CellError(_("“%(text)s”不是可选值；可选：%(choices)s。")
+                                  % {"text": text, "choices": ", ".join(v for v in choices.values if v)})
+        return text
+    if kind is Kind.UNIT:
+        unit = registry.unit(text)
+        if isinstance(unit, UnitNameError):
+            unknown[column.name][text] += 1
+            raise cells.CellError(_("单位“%(text)s”不在单位登记中（可用代码、符号或别名，见 units/）。")
+                                  % {"text": text})
+        return unit
+    found = registry.by_code[column.name].get(text)
+    if found is None:
+        unknown[column.name][text] += 1
+        raise cells.CellError(_("代码“%(text)s”不在%(registry)s登记中。")
+                              % {"text": text, "registry": REFERENCES[column.name]._meta.verbose_name})
+    return found
+
+
+def _check_content(plan: RowPlan, registry: _Registry) -> None:
+    """The models' own rules on the row's factor and version, without touching the database."""
+    content = plan.content
+    gwp_set = content["gwp_set"]
+    stated = content.get("co2e_total")
+    if stated is None:
+        try:
+            total = gwp.co2e_from_breakdown(plan.gas_amounts, registry.gwp_values[gwp_set.code])
+        except gwp.GwpError as exc:
+            plan.issues.append(Issue(plan.number, "gwp_set", f"{gwp_set.code}: {exc}"))
+            return
+        if not plan.gas_amounts:
+            plan.issues.append(Issue(plan.number, "co2e_total", _("没有 CO2e 合计，也没有分气体排放量。")))
+            return
+        content["co2e_total"] = total.quantize(CO2E_PRECISION)
+    else:
+        found = consistency.co2e_problem(stated, plan.gas_amounts, gwp_set.code,
+                                         registry.gwp_values[gwp_set.code])
+        if found is not None:
+            plan.issues.append(Issue(plan.number, "co2e_total", found[1]))
+    factor = Factor(**plan.identity)
+    version = FactorVersion(factor=factor, **content)
+    for instance, exclude in ((factor, ["public_id"]), (version, ["factor", "author", "version"])):
+        try:
+            instance.clean_fields(exclude=exclude)
+            instance.clean()
+        except ValidationError as exc:
+            _add_errors(plan, exc)
+    for code, amount in plan.gas_amounts.items():
+        row = GasAmount(version=version, gas=registry.gases[code], amount=amount,
+                        is_removal=version.is_removal)
+        try:
+            row.clean_fields(exclude=["version"])
+            row.clean()
+        except ValidationError as exc:
+            for messages in exc.message_dict.values():
+                plan.issues.extend(Issue(plan.number, columns.gas_column(code), m) for m in messages)
+    for code, locator in plan.citations:
+        try:
+            VersionSource(source=registry.sources[code], locator=locator).clean_fields(exclude=["version"])
+        except ValidationError as exc:
+            for messages in exc.message_dict.values():
+                plan.issues.extend(Issue(plan.number, "source_locator", m) for m in messages)
+
+
+def _add_errors(plan: RowPlan, exc: ValidationError) -> None:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    for name, messages in errors.items():
+        column = "" if name == "__all__" else name
+        plan.issues.extend(Issue(plan.number, column, message) for message in messages)
+
+
+def _identity_key(identity: dict) -> tuple:
+    return (identity["dataset"].pk, identity["category"].pk, identity["region"].pk, identity["unit"].pk,
+            identity["year"], identity["boundary"], identity["method"])
+
+
+def _refuse_repeats(plans: list[RowPlan]) -> None:
+    """The same factor twice in one file: which row should win is not ours to guess."""
+    first_by_identity: dict[tuple, int] = {}
+    first_by_public_id: dict[str, int] = {}
+    for plan in plans:
+        if plan.identity is None:
+            continue
+        key = _identity_key(plan.identity)
+        if key in first_by_identity:
+            plan.issues.append(Issue(plan.number, "", _(
+                "与第 %(row)d 行是同一因子（数据集、类别、地区、单位、年份、边界、方法均相同）。")
+                % {"row": first_by_identity[key]}))
+        else:
+            first_by_identity[key] = plan.number
+        if plan.public_id:
+            if plan.public_id in first_by_public_id:
+                plan.issues.append(Issue(plan.number, "public_id", _("公开编号与第 %(row)d 行重复。")
+                                         % {"row": first_by_public_id[plan.public_id]}))
+            else:
+                first_by_public_id[plan.public_id] = plan.number
+
+
+def _match_existing(plans: list[RowPlan]) -> None:
+    candidates = [p for p in plans if p.identity is not None and not p.issues]
+    public_ids = {p.public_id for p in candidates if p.public_id}
+    datasets = {p.identity["dataset"].pk for p in candidates}
+    fields = ("pk", "public_id", "dataset_id", "category_id", "region_id", "unit_id", "year", "boundary",
+              "method", "name_zh", "name_en")
+    stored = Factor.objects.filter(dataset_id__in=datasets).values_list(*fields)
+    by_identity = {row[2:9]: row for row in stored}
+    by_public_id = {row[1]: row for row in by_identity.values()}
+    missing_ids = public_ids - set(by_public_id)
+    if missing_ids:
+        for row in Factor.objects.filter(public_id__in=missing_ids).values_list(*fields):
+            by_public_id[row[1]] = row
+    matched: dict[int, RowPlan] = {}
+    for plan in candidates:
+        key = _identity_key(plan.identity)
+        if plan.public_id:
+            factor = by_public_id.get(plan.public_id)
+            if factor is None:
+                plan.issues.append(Issue(plan.number, "public_id", _("没有公开编号为 %(id)s 的因子。")
+                                         % {"id": plan.public_id}))
+                continue
+            if factor[2:9] != key:
+                plan.issues.append(Issue(plan.number, "public_id", _(
+                    "公开编号 %(id)s 的因子标识（数据集、类别、地区、单位、年份、边界、方法）与本行不同；"
+                    "标识不能由导入更改。") % {"id": plan.public_id}))
+                continue
+        else:
+            factor = by_identity.get(key)
+        if factor is None:
+            plan.action = RowAction.CREATE
+            continue
+        plan.factor_id, plan.public_id = factor[0], factor[1]
+        if (factor[9], factor[10]) != (plan.identity["name_zh"], plan.identity["name_en"]):
+            column = "name_zh" if factor[9] != plan.identity["name_zh"] else "name_en"
+            plan.issues.append(Issue(plan.number, column,
+                                     _("已有因子的名称不能由导入更改（已发布因子的名称须经更正程序修改）。")))
+            continue
+        matched[factor[0]] = plan
+    _compare_with_versions(matched)
+    for plan in plans:
+        if plan.issues:
+            plan.action = RowAction.ERROR
+
+
+def _compare_with_versions(matched: dict[int, RowPlan]) -> None:
+    latest: dict[int, FactorVersion] = {}
+    published: dict[int, FactorVersion] = {}
+    factor_ids = list(matched)
+    for start in range(0, len(factor_ids), 5000):
+        chunk = factor_ids[start:start + 5000]
+        versions = (FactorVersion.objects.filter(factor_id__in=chunk).select_related("gwp_set")
+                    .prefetch_related("gas_amounts__gas", "version_sources__source")
+                    .order_by("factor_id", "version"))
+        for version in versions:
+            latest[version.factor_id] = version
+            if version.status == FactorStatus.PUBLISHED:
+                published[version.factor_id] = version
+    for factor_id, plan in matched.items():
+        current = latest.get(factor_id)
+        if current is None:
+            plan.action = RowAction.REVISE
+            continue
+        plan.compared_with = current.version
+        if plan.comparable() == stored_comparable(current):
+            plan.action = RowAction.UNCHANGED
+        elif current.status in IN_PROGRESS:
+            plan.issues.append(Issue(plan.number, "", _(
+                "该因子已有进行中的版本 v%(n)d（%(state)s）；请先完成或撤回它，再导入新内容。")
+                % {"n": current.version, "state": current.get_status_display()}))
+        else:
+            plan.action = RowAction.REVISE
+            base = published.get(factor_id)
+            if base is not None:
+                plan.diff = _diff(stored_comparable(base), plan.comparable())
+
+
+def stored_comparable(version: FactorVersion) -> dict[str, str]:
+    content = {name: getattr(version, name) for name in VERSION_FIELDS} | {"gwp_set": version.gwp_set}
+    amounts = {row.gas.code: row.amount for row in version.gas_amounts.all()}
+    citations = [(cited.source.code, cited.locator) for cited in version.version_sources.all()]
+    return _comparable(content, amounts, citations)
+
+
+def _diff(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str, str]]:
+    names = list(after) + [name for name in before if name not in after]
+    return [(name, before.get(name, ""), after.get(name, ""))
+            for name in names if before.get(name, "") != after.get(name, "")]
