@@ -72,7 +72,10 @@ def read_decimal(value) -> Decimal | None:
     if isinstance(value, float):
         # The shortest text that reads back as the same float: what the spreadsheet showed.
         return Decimal(repr(value))
-    text = _text(value).translate(_FULL_WIDTH).strip()
+    text = _text(value)
+    if text.isascii() and _PLAIN_NUMBER.match(text):
+        return Decimal(text)  # the common case, which the checks below would all let through
+    text = text.translate(_FULL_WIDTH).strip()
     if text.startswith("'"):
         text = text[1:]
     if text == "":

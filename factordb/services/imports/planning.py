@@ -18,6 +18,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -49,6 +50,8 @@ from .rows import Issue, SourceRow
 CO2E_PRECISION = consistency.CO2E_PRECISION
 CHOICES = {"boundary": LifecycleBoundary, "method": Methodology,
            "uncertainty_distribution": UncertaintyDistribution}
+# Django rebuilds a choices class's `values` list on each read: kept once, as sets, for the rows.
+CHOICE_VALUES = {name: frozenset(choices.values) for name, choices in CHOICES.items()}
 REFERENCES = {"dataset": Dataset, "category": Category, "region": Region, "gwp_set": GwpSet}
 # The version fields a row gives (FK gwp_set apart); what it does not give, a revision copies.
 VERSION_FIELDS = tuple(c.name for c in columns.COLUMNS if c.target == "version" and c.name != "gwp_set")
@@ -124,10 +127,18 @@ def _comparable(content: dict, gas_amounts: dict, citations: list) -> dict[str, 
     return text
 
 
+_UNREAD = object()
+# Columns whose cells repeat from row to row (codes, years, quality indicators, dates).
+_REPEATED = frozenset(c.name for c in columns.COLUMNS if c.name != "public_id" and c.kind in (
+    Kind.CODE, Kind.UNIT, Kind.CHOICE, Kind.INTEGER, Kind.BOOLEAN, Kind.DATE))
+
+
 class _Registry:
-    """Every code list a plan needs, read once."""
+    """Every code list a plan needs, read once; and what the plan has already read and checked."""
 
     def __init__(self):
+        self.read: dict[tuple, object] = {}  # (column, cell type, cell) → value
+        self.field_rules = _FieldRules()
         self.by_code = {name: {obj.code: obj for obj in model.objects.all()}
                         for name, model in REFERENCES.items()}
         self.gases = {gas.code: gas for gas in Gas.objects.all()}
@@ -148,7 +159,8 @@ def plan_rows(headers: list[str], rows: Iterable[SourceRow], progress=None) -> P
         return Plan(rows=[], file_issues=file_issues, unknown_codes={})
     registry = _Registry()
     unknown: dict[str, Counter] = defaultdict(Counter)
-    plans = [_read_row(row, headers, registry, unknown) for row in rows]
+    layout = _Layout(headers)
+    plans = [_read_row(row, layout, registry, unknown) for row in rows]
     if progress:
         progress("matching", 0, len(plans))
     _refuse_repeats(plans)
@@ -185,33 +197,56 @@ def _header_issues(headers: list[str]) -> list[Issue]:
     return issues
 
 
-def _read_row(row: SourceRow, headers: list[str], registry: _Registry, unknown: dict) -> RowPlan:
+class _Layout:
+    """A file's gas and cited-source columns, told apart once per file rather than once per
+    row, in the file's order: (header, gas code) for a gas, (header, locator header) for a source."""
+
+    def __init__(self, headers: list[str]):
+        self.parts: list[tuple[str, str, bool]] = []  # (header, gas code or locator header, is_gas)
+        for name in headers:
+            if name.startswith(columns.GAS_PREFIX) and name not in columns.BY_NAME:
+                self.parts.append((name, name[len(columns.GAS_PREFIX):], True))
+            elif (number := columns.source_number(name)) is not None:
+                self.parts.append((name, columns.source_columns(number)[1], False))
+
+
+def _read_row(row: SourceRow, layout: _Layout, registry: _Registry, unknown: dict) -> RowPlan:
     plan = RowPlan(number=row.number, issues=list(row.issues))
     values: dict[str, object] = {}
 
     def problem(column: str, reason: str) -> None:
         plan.issues.append(Issue(row.number, column, reason))
 
+    read = registry.read
     for column in columns.COLUMNS:
         raw = row.cells.get(column.name)
-        try:
-            values[column.name] = _cell(column, raw, registry, unknown)
-        except cells.CellError as exc:
-            problem(column.name, str(exc))
-            continue
-        if column.required and values[column.name] in (None, ""):
+        # A cell's reading depends on its column and text alone: each distinct one is read
+        # once per plan (free text and numbers, each row's own, are cheap to read again).
+        repeated = column.name in _REPEATED
+        key = (column.name, raw.__class__, raw)
+        value = read.get(key, _UNREAD) if repeated else _UNREAD
+        if value is _UNREAD:
+            try:
+                value = _cell(column, raw, registry, unknown)
+            except cells.CellError as exc:
+                problem(column.name, str(exc))
+                continue
+            if repeated:
+                read[key] = value
+        values[column.name] = value
+        if column.required and (value is None or value == ""):
             problem(column.name, _("必填，不能为空。"))
     amounts, citations = {}, {}
-    for name in headers:
+    for name, other, is_gas in layout.parts:
         raw = row.cells.get(name)
         try:
-            if name.startswith(columns.GAS_PREFIX) and name not in columns.BY_NAME:
+            if is_gas:
                 amount = cells.read_decimal(raw)
                 if amount is not None:
-                    amounts[name[len(columns.GAS_PREFIX):]] = amount
-            elif (number := columns.source_number(name)) is not None:
+                    amounts[other] = amount
+            else:
                 code = cells.read_text(raw)
-                locator = cells.read_text(row.cells.get(columns.source_columns(number)[1]))
+                locator = cells.read_text(row.cells.get(other))
                 if code:
                     if code not in registry.sources:
                         unknown[name][code] += 1
@@ -249,8 +284,8 @@ def _cell(column: columns.Column, raw, registry: _Registry, unknown: dict):
     if kind is Kind.TEXT or text == "" or column.name == "public_id":
         return text
     if kind is Kind.CHOICE:
-        choices = CHOICES[column.name]
-        if text not in choices.values:
+        if text not in CHOICE_VALUES[column.name]:
+            choices = CHOICES[column.name]
             raise cells.CellError(_("“%(text)s”不是可选值；可选：%(choices)s。")
                                   % {"text": text, "choices": ", ".join(v for v in choices.values if v)})
         return text
@@ -267,6 +302,16 @@ def _cell(column: columns.Column, raw, registry: _Registry, unknown: dict):
         raise cells.CellError(_("代码“%(text)s”不在%(registry)s登记中。")
                               % {"text": text, "registry": REFERENCES[column.name]._meta.verbose_name})
     return found
+
+
+# The fields clean_fields() checks on a row's objects. Not the foreign keys: each holds an
+# object the registry read, or is set on writing, and ForeignKey.validate would look it up
+# in the database again, once per key per row. Nor the public_id and version number, drawn
+# on writing.
+_UNCHECKED = {Factor: {"public_id"}, FactorVersion: {"version"}, GasAmount: set(), VersionSource: set()}
+_CHECKED = {model: [f for f in model._meta.fields
+                    if not (f.is_relation or f.generated or f.name in unchecked)]
+            for model, unchecked in _UNCHECKED.items()}
 
 
 def _check_content(plan: RowPlan, registry: _Registry) -> None:
@@ -289,11 +334,13 @@ def _check_content(plan: RowPlan, registry: _Registry) -> None:
                                          registry.gwp_values[gwp_set.code])
         if found is not None:
             plan.issues.append(Issue(plan.number, "co2e_total", found[1]))
-    factor = Factor(**plan.identity)
+    # A public_id given, the default's random draw is spared (it is not checked: a new
+    # factor's is drawn on writing).
+    factor = Factor(**plan.identity, public_id="")
     version = FactorVersion(factor=factor, **content)
-    for instance, exclude in ((factor, ["public_id"]), (version, ["factor", "author", "version"])):
+    for instance in (factor, version):
         try:
-            instance.clean_fields(exclude=exclude)
+            registry.field_rules.clean_fields(instance)
             instance.clean()
         except ValidationError as exc:
             _add_errors(plan, exc)
@@ -301,17 +348,57 @@ def _check_content(plan: RowPlan, registry: _Registry) -> None:
         row = GasAmount(version=version, gas=registry.gases[code], amount=amount,
                         is_removal=version.is_removal)
         try:
-            row.clean_fields(exclude=["version"])
+            registry.field_rules.clean_fields(row)
             row.clean()
         except ValidationError as exc:
             for messages in exc.message_dict.values():
                 plan.issues.extend(Issue(plan.number, columns.gas_column(code), m) for m in messages)
     for code, locator in plan.citations:
         try:
-            VersionSource(source=registry.sources[code], locator=locator).clean_fields(exclude=["version"])
+            registry.field_rules.clean_fields(VersionSource(source=registry.sources[code], locator=locator))
         except ValidationError as exc:
             for messages in exc.message_dict.values():
                 plan.issues.extend(Issue(plan.number, "source_locator", m) for m in messages)
+
+
+class _FieldRules:
+    """Model.clean_fields() on the rows of one plan, each distinct value of a field checked
+    once: rows repeat most values (codes, years, quality indicators, the defaults), and a
+    field's own rules (Field.clean: type, choices, length, validators) look at the value
+    alone. Decimals and free text, each row's own, are checked every time (and 1.0 equals
+    1.00 but has fewer places)."""
+
+    def __init__(self):
+        self._fields = {model: [(checked, {}) for checked in fields] for model, fields in _CHECKED.items()}
+
+    def clean_fields(self, instance) -> None:
+        errors = {}
+        for model_field, seen in self._fields[type(instance)]:
+            value = getattr(instance, model_field.attname)
+            if model_field.blank and value in model_field.empty_values:
+                continue
+            kind = value.__class__
+            if kind in _REPEATED_TYPES or (kind is str and model_field.choices):
+                found = seen.get((kind, value))
+                if found is None:
+                    found = seen[kind, value] = _field_errors(model_field, value)
+            else:
+                found = _field_errors(model_field, value)
+            if found:
+                errors[model_field.name] = found
+        if errors:
+            raise ValidationError(errors)
+
+
+_REPEATED_TYPES = (bool, int, date)
+
+
+def _field_errors(model_field, value) -> list[ValidationError]:
+    try:
+        model_field.clean(value, None)
+    except ValidationError as exc:
+        return exc.error_list
+    return []
 
 
 def _add_errors(plan: RowPlan, exc: ValidationError) -> None:
