@@ -66,7 +66,7 @@ class RowPlan:
     factor_id: int | None = None
     public_id: str = ""
     identity: dict | None = None  # for a new factor: its fields (objects), names included
-    content: dict | None = None  # version fields, gwp_set as an object
+    content: dict | None = None  # the version fields the row gives (not blank), gwp_set as an object
     gas_amounts: dict[str, Decimal] | None = None
     citations: list[tuple[str, str]] | None = None  # (source code, locator)
     compared_with: int | None = None  # the version number the row was compared with
@@ -265,7 +265,9 @@ def _read_row(row: SourceRow, layout: _Layout, registry: _Registry, unknown: dic
                                                          "boundary", "method", "name_zh", "name_en")}
     plan.gas_amounts = amounts
     plan.citations = sorted(citations.items())
-    plan.content = values
+    # Blank cells left out: the version's fields are blank by default, and a plan of 100,000
+    # rows keeps every row's content until it is written.
+    plan.content = {name: value for name, value in values.items() if value is not None and value != ""}
     _check_content(plan, registry)
     return plan
 
