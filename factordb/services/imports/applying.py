@@ -49,6 +49,11 @@ def apply_plan(plan: Plan, *, factor_import: FactorImport, actor, progress: Prog
     return len(written)
 
 
+def by_copy() -> bool:
+    """Whether rows go in by COPY (on PostgreSQL) rather than through bulk_create."""
+    return connection.vendor == "postgresql"
+
+
 class _Writer:
     def __init__(self, factor_import: FactorImport, actor):
         self.factor_import, self.actor = factor_import, actor
@@ -90,10 +95,11 @@ class _Writer:
         if not rows:
             return
         for field in model._meta.concrete_fields:
-            if field.attname not in rows[0] and field.has_default() and callable(field.default):
+            if field.has_default() and callable(field.default):
                 for row in rows:
-                    row[field.attname] = field.get_default()
-        if connection.vendor == "postgresql":
+                    if field.attname not in row:
+                        row[field.attname] = field.get_default()
+        if by_copy():
             self._copy(model, rows, history)
             return
         instances = [model(**row) for row in rows]
@@ -143,25 +149,27 @@ def _revised(factor_ids: list[int]) -> tuple[dict[int, int], dict[int, dict]]:
 
 
 def _complete(model: type[models.Model], rows: list[dict], now) -> None:
-    """Every field of the table in each row: the ones the rows do not give take their default,
-    or now for a field stamped on saving (created_at, updated_at); the table's own primary
-    key, if the rows do not give it, its sequence."""
-    missing = {}
+    """Every field of the table in each row: one a row does not give takes its default, or now
+    for a field stamped on saving (created_at, updated_at). Not the primary key of a table
+    that numbers its rows itself (a history table)."""
+    defaults = {}
     for field in model._meta.concrete_fields:
-        if field.attname in rows[0] or field.primary_key:
+        if field.primary_key:
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            missing[field.attname] = now
+            defaults[field.attname] = now
         else:
-            missing[field.attname] = field.get_default()
+            defaults[field.attname] = field.get_default()
     for row in rows:
-        row.update(missing)
+        for attname, value in defaults.items():
+            if attname not in row:
+                row[attname] = value
 
 
 def _copy(model: type[models.Model], rows: list[dict]) -> None:
     """COPY the rows (attname → value, every field of the table but a primary key it numbers itself)."""
     quote = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if f.attname in rows[0]]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in rows[0]]
     # Values go to COPY as Python has them (text, numbers, dates, None); JSON needs its field's
     # conversion to reach the database.
     columns = [(f.attname, f if isinstance(f, models.JSONField) else None) for f in fields]
