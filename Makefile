@@ -11,7 +11,7 @@ RUN_ADDR ?= 127.0.0.1:8000
 PIP      := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run serve test lint fix messages browser browser-if-possible bench-tools bench-api bench-pages bench clean
+.PHONY: help install install-dev run serve test lint fix messages browser browser-if-possible bench-tools bench-api bench-pages bench-import bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -84,7 +84,12 @@ bench-api: install bench-tools  ## benchmark the read API under gunicorn against
 bench-pages: install bench-tools  ## benchmark the search and factor pages against a fixed page, print the ratios
 	$(BIN)/python -m bench.pages
 
-bench: bench-api bench-pages  ## every benchmark
+# Its own database, made afresh each run (BENCH_IMPORT_DATABASE_URL, default factordb_bench_import),
+# and Redis (BENCH_REDIS_URL); see bench/RESULTS.md.
+bench-import: install  ## benchmark a 100,000-row import against a plain executemany of the same rows, and its peak memory
+	$(BIN)/python -m bench.imports
+
+bench: bench-api bench-pages bench-import  ## every benchmark
 
 clean:  ## remove the virtualenv, collected static files and caches (keeps var/db.sqlite3)
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

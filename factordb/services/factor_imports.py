@@ -141,12 +141,16 @@ def import_apply(factor_import_id: int) -> FactorImport:
     progress = _reporter(factor_import_id)
     try:
         with transaction.atomic():
-            factor_import = FactorImport.objects.select_for_update().defer("content").get(pk=factor_import_id)
+            factor_import = (FactorImport.objects.select_for_update().defer("content", "report")
+                             .get(pk=factor_import_id))
             if factor_import.status != ImportStatus.CONFIRMED:
                 return factor_import
             # The factors the preview matched are locked first: no revision started in the admin
-            # can slip in between this plan and its writes.
-            matched = [entry["factor_id"] for entry in factor_import.report if entry.get("factor_id")]
+            # can slip in between this plan and its writes. The report is read for their ids
+            # alone, not kept through the plan and the writes (100,000 rows make it tens of MB).
+            report = FactorImport.objects.values_list("report", flat=True).get(pk=factor_import_id)
+            matched = [entry["factor_id"] for entry in report if entry.get("factor_id")]
+            del report
             for start in range(0, len(matched), 5000):
                 list(Factor.objects.select_for_update().filter(pk__in=matched[start:start + 5000])
                      .values_list("pk", flat=True))
