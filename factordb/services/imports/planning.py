@@ -73,7 +73,7 @@ class RowPlan:
     diff: list[tuple[str, str, str]] = field(default_factory=list)  # (column, published, new)
 
     def comparable(self) -> dict[str, str]:
-        return _comparable(self.content, self.gas_amounts, self.citations)
+        return _comparable(self.content, self.content["gwp_set"].code, self.gas_amounts, self.citations)
 
 
 @dataclass
@@ -110,7 +110,7 @@ class Plan:
         return digest.hexdigest()
 
 
-def _comparable(content: dict, gas_amounts: dict, citations: list) -> dict[str, str]:
+def _comparable(content: dict, gwp_set: str, gas_amounts: dict, citations: list) -> dict[str, str]:
     """A version's content as text, for comparing a row with a stored version."""
     text = {}
     for name in VERSION_FIELDS:
@@ -120,7 +120,7 @@ def _comparable(content: dict, gas_amounts: dict, citations: list) -> dict[str, 
         elif isinstance(value, bool):
             value = "true" if value else "false"
         text[name] = "" if value is None else str(value)
-    text["gwp_set"] = content["gwp_set"].code
+    text["gwp_set"] = gwp_set
     for code, amount in gas_amounts.items():
         text[columns.gas_column(code)] = decimal_text(amount)
     text["sources"] = "\n".join(sorted(f"{code} {locator}" for code, locator in citations))
@@ -439,16 +439,24 @@ def _refuse_repeats(plans: list[RowPlan]) -> None:
 
 def _match_existing(plans: list[RowPlan]) -> None:
     candidates = [p for p in plans if p.identity is not None and not p.issues]
-    public_ids = {p.public_id for p in candidates if p.public_id}
-    datasets = {p.identity["dataset"].pk for p in candidates}
     fields = ("pk", "public_id", "dataset_id", "category_id", "region_id", "unit_id", "year", "boundary",
               "method", "name_zh", "name_en")
-    stored = Factor.objects.filter(dataset_id__in=datasets).values_list(*fields)
-    by_identity = {row[2:9]: row for row in stored}
-    by_public_id = {row[1]: row for row in by_identity.values()}
-    missing_ids = public_ids - set(by_public_id)
-    if missing_ids:
-        for row in Factor.objects.filter(public_id__in=missing_ids).values_list(*fields):
+    # Only the factors the file names are kept, whatever the size of the database: a row
+    # with a public_id is looked up by it, one without by its identity.
+    wanted = {_identity_key(p.identity) for p in candidates if not p.public_id}
+    by_identity = {}
+    if wanted:
+        scope = Factor.objects.filter(dataset_id__in={key[0] for key in wanted},
+                                      category_id__in={key[1] for key in wanted},
+                                      region_id__in={key[2] for key in wanted})
+        for row in scope.values_list(*fields).iterator(chunk_size=5000):
+            if row[2:9] in wanted:
+                by_identity[row[2:9]] = row
+    del wanted
+    public_ids = sorted({p.public_id for p in candidates if p.public_id})
+    by_public_id = {}
+    for start in range(0, len(public_ids), 5000):
+        for row in Factor.objects.filter(public_id__in=public_ids[start:start + 5000]).values_list(*fields):
             by_public_id[row[1]] = row
     matched: dict[int, RowPlan] = {}
     for plan in candidates:
@@ -483,42 +491,60 @@ def _match_existing(plans: list[RowPlan]) -> None:
 
 
 def _compare_with_versions(matched: dict[int, RowPlan]) -> None:
-    latest: dict[int, FactorVersion] = {}
-    published: dict[int, FactorVersion] = {}
+    # A chunk of factors at a time, each factor's versions read as numbers and states, and the
+    # content of only the two a row is compared with: a file that matches 100,000 factors
+    # holds one chunk's content, as plain values, never every version as model instances.
     factor_ids = list(matched)
     for start in range(0, len(factor_ids), 5000):
         chunk = factor_ids[start:start + 5000]
-        versions = (FactorVersion.objects.filter(factor_id__in=chunk).select_related("gwp_set")
-                    .prefetch_related("gas_amounts__gas", "version_sources__source")
-                    .order_by("factor_id", "version"))
-        for version in versions:
-            latest[version.factor_id] = version
-            if version.status == FactorStatus.PUBLISHED:
-                published[version.factor_id] = version
-    for factor_id, plan in matched.items():
-        current = latest.get(factor_id)
-        if current is None:
-            plan.action = RowAction.REVISE
-            continue
-        plan.compared_with = current.version
-        if plan.comparable() == stored_comparable(current):
-            plan.action = RowAction.UNCHANGED
-        elif current.status in IN_PROGRESS:
-            plan.issues.append(Issue(plan.number, "", _(
-                "该因子已有进行中的版本 v%(n)d（%(state)s）；请先完成或撤回它，再导入新内容。")
-                % {"n": current.version, "state": current.get_status_display()}))
-        else:
-            plan.action = RowAction.REVISE
-            base = published.get(factor_id)
-            if base is not None:
-                plan.diff = _diff(stored_comparable(base), plan.comparable())
+        latest: dict[int, dict] = {}
+        published: dict[int, dict] = {}
+        for version in (FactorVersion.objects.filter(factor_id__in=chunk).order_by("factor_id", "version")
+                        .values("pk", "factor_id", "version", "status")):
+            latest[version["factor_id"]] = version
+            if version["status"] == FactorStatus.PUBLISHED:
+                published[version["factor_id"]] = version
+        stored = stored_comparables([v["pk"] for v in (*latest.values(), *published.values())])
+        for factor_id in chunk:
+            _compare(matched[factor_id], latest.get(factor_id), published.get(factor_id), stored)
+
+
+def _compare(plan: RowPlan, current: dict | None, base: dict | None, stored: dict[int, dict]) -> None:
+    """What a row matched to a factor does, given the factor's latest and published versions."""
+    if current is None:
+        plan.action = RowAction.REVISE
+        return
+    plan.compared_with = current["version"]
+    if plan.comparable() == stored[current["pk"]]:
+        plan.action = RowAction.UNCHANGED
+    elif current["status"] in IN_PROGRESS:
+        plan.issues.append(Issue(plan.number, "", _(
+            "该因子已有进行中的版本 v%(n)d（%(state)s）；请先完成或撤回它，再导入新内容。")
+            % {"n": current["version"], "state": FactorStatus(current["status"]).label}))
+    else:
+        plan.action = RowAction.REVISE
+        if base is not None:
+            plan.diff = _diff(stored[base["pk"]], plan.comparable())
 
 
 def stored_comparable(version: FactorVersion) -> dict[str, str]:
-    content = {name: getattr(version, name) for name in VERSION_FIELDS} | {"gwp_set": version.gwp_set}
-    amounts = {row.gas.code: row.amount for row in version.gas_amounts.all()}
-    citations = [(cited.source.code, cited.locator) for cited in version.version_sources.all()]
-    return _comparable(content, amounts, citations)
+    return stored_comparables([version.pk])[version.pk]
+
+
+def stored_comparables(version_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Stored versions' content as text, by version id, as a row's is (RowPlan.comparable)."""
+    amounts: dict[int, dict] = defaultdict(dict)
+    breakdowns = (GasAmount.objects.filter(version_id__in=version_ids).order_by("version_id", "gas__code")
+                  .values_list("version_id", "gas__code", "amount"))
+    for version_id, gas, amount in breakdowns:
+        amounts[version_id][gas] = amount
+    citations: dict[int, list] = defaultdict(list)
+    for version_id, source, locator in (VersionSource.objects.filter(version_id__in=version_ids)
+                                        .values_list("version_id", "source__code", "locator")):
+        citations[version_id].append((source, locator))
+    versions = FactorVersion.objects.filter(pk__in=version_ids).values("pk", "gwp_set__code", *VERSION_FIELDS)
+    return {content["pk"]: _comparable(content, content["gwp_set__code"], amounts[content["pk"]],
+                                       citations[content["pk"]]) for content in versions}
 
 
 def _diff(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str, str]]:
