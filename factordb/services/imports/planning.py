@@ -484,6 +484,7 @@ def _match_existing(plans: list[RowPlan]) -> None:
                                      _("已有因子的名称不能由导入更改（已发布因子的名称须经更正程序修改）。")))
             continue
         matched[factor[0]] = plan
+    del by_identity, by_public_id, candidates  # before the versions are read
     _compare_with_versions(matched)
     for plan in plans:
         if plan.issues:
