@@ -72,20 +72,21 @@ def read_decimal(value) -> Decimal | None:
     if isinstance(value, float):
         # The shortest text that reads back as the same float: what the spreadsheet showed.
         return Decimal(repr(value))
-    text = _text(value).translate(_FULL_WIDTH).strip()
+    written = _text(value)
+    text = written.translate(_FULL_WIDTH).strip()
     if text.startswith("'"):
         text = text[1:]
     if text == "":
         return None
-    if "," in text or "，" in text:
+    if "," in text:
         raise CellError(_("数字“%(text)s”含逗号：无法判断是千位分隔符还是小数点。"
                           "请只用英文句点作小数点，且不加千位分隔符。")
-                        % {"text": text})
+                        % {"text": written})
     _refuse_formula(text)
     if not _PLAIN_NUMBER.match(text):
         raise CellError(_("“%(text)s”不是数字（只接受如 0.5366、-1.2、3E-05 的写法，"
                           "不含空格、单位或千位分隔符）。")
-                        % {"text": text})
+                        % {"text": written})
     try:
         number = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid decimals
