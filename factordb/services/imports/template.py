@@ -213,7 +213,8 @@ def _sources() -> Iterator[CodeRow]:
     for source in Source.objects.order_by("code"):
         # A source has one title, in its own language.
         title_zh, title_en = (source.title, "") if source.language == "zh" else ("", source.title)
-        yield CodeRow(columns.SOURCE_PREFIX, source.code, title_zh, title_en, f"{source.publisher} ({source.year})")
+        yield CodeRow(columns.SOURCE_PREFIX, source.code, title_zh, title_en,
+                      f"{source.publisher} ({source.year})")
 
 
 def _choices(column: str, choices) -> Iterator[CodeRow]:

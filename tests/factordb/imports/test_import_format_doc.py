@@ -31,6 +31,7 @@ TEXT = DOC.read_text(encoding="utf-8")
 GAS_PATTERN = columns.gas_column("<CODE>")
 SOURCE_PATTERN = f"{columns.SOURCE_PREFIX}_<n>"
 LOCATOR_PATTERN = f"{SOURCE_PATTERN}{columns.LOCATOR_SUFFIX}"
+PATTERNS = (GAS_PATTERN, SOURCE_PATTERN, LOCATOR_PATTERN)
 READERS = {
     columns.Kind.DECIMAL: cells.read_decimal, columns.Kind.INTEGER: cells.read_integer,
     columns.Kind.BOOLEAN: cells.read_boolean, columns.Kind.DATE: cells.read_date,
@@ -94,13 +95,14 @@ def test_every_column_of_the_template_has_a_row_in_the_column_table():
 def test_the_repeatable_gas_and_source_columns_are_described_by_their_patterns():
     documented = column_table()
 
-    assert {GAS_PATTERN, SOURCE_PATTERN, LOCATOR_PATTERN} <= documented.keys()
+    assert set(PATTERNS) <= documented.keys()
     # The pattern of the second source is the one the code reads.
     assert columns.source_columns(2) == ("source_2", "source_2_locator")
-    assert "`source_2`" in section("2.1") and "`source_2_locator`" in section("2.1")
+    assert "`source_2`" in section("2.1")
+    assert "`source_2_locator`" in section("2.1")
 
 
-@pytest.mark.parametrize("name", sorted(set(columns.header_row()) | {GAS_PATTERN, SOURCE_PATTERN, LOCATOR_PATTERN}))
+@pytest.mark.parametrize("name", sorted({*columns.header_row(), *PATTERNS}))
 def test_the_table_gives_each_column_the_kind_and_required_flag_of_the_code(name):
     kind, required = kind_of(name)
     required_cell, kind_cell = column_table()[name]
@@ -247,7 +249,8 @@ class TestTheExampleOnTheSeededDatabase:
     def test_every_row_is_a_valid_new_factor(self):
         for row in example():
             factor = Factor(
-                dataset=Dataset.objects.get(code=row["dataset"]), category=Category.objects.get(code=row["category"]),
+                dataset=Dataset.objects.get(code=row["dataset"]),
+                category=Category.objects.get(code=row["category"]),
                 region=Region.objects.get(code=row["region"]), unit=unit_named(row["unit"]),
                 year=cells.read_integer(row["year"]), boundary=row["boundary"], method=row["method"],
                 name_zh=row["name_zh"], name_en=row["name_en"],
