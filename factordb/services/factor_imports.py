@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import ForbiddenAction, Role, require_role
 from factordb.errors import WorkflowError
 from factordb.models import Factor, FactorImport, ImportFormat, ImportStatus, RowAction
-from factordb.services.imports import applying, planning, reading
+from factordb.services.imports import applying, columns, oefdb, planning, reading
 from factordb.services.imports.rows import Issue
 
 PROGRESS_SECONDS = 24 * 3600
@@ -72,18 +72,18 @@ def plan_import(factor_import: FactorImport, progress=None) -> tuple[planning.Pl
         plan = planning.plan_rows(headers, _counting(rows, progress), progress=progress)
     except reading.FileRefused as refused:
         return planning.Plan(rows=[], file_issues=[refused.issue], unknown_codes={}), ""
+    except oefdb.OefdbRefused as refused:
+        return planning.Plan(rows=[], file_issues=refused.issues, unknown_codes={}), ""
     return plan, encoding
 
 
 def oefdb_table(content: bytes):
     """An OEFDB CSV's rows mapped to template rows (docs/oefdb-mapping.md)."""
-    from factordb.services.imports import oefdb
-
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise reading.FileRefused(_("OEFDB 文件应为 UTF-8 编码。")) from exc
-    return oefdb.TEMPLATE_HEADERS, oefdb.oefdb_rows(io.StringIO(text, newline="")), "utf-8"
+    return columns.header_row(), oefdb.oefdb_rows(io.StringIO(text, newline="")), "utf-8"
 
 
 def _counting(rows, progress):
