@@ -1,0 +1,314 @@
+"""Any filtered list of public factor versions as a file: CSV, CSV for Excel, XLSX or JSON.
+
+A list export is an import file of the same factors: its columns are the import template's
+(factordb/services/imports/columns.py), in its order, with the informational columns
+(version, status, published_at) that an import reads past. So an export, imported again,
+changes nothing, and every number is exact:
+
+- decimals are written as plain text without exponent or padding (`decimal_text`); in XLSX as
+  a number only when the float reads back as the very same decimal, else as text;
+- booleans `true`/`false`, dates `YYYY-MM-DD`, the unit by its code, reference data by code,
+  a cited source by its `code` and locator (`source`, `source_locator`, `source_2`, …, as many
+  pairs as the most-cited version needs, at least one);
+- one `gas_<code>` column per gas that any exported version states, the template's gases
+  (CO2, CH4, N2O) first, then the registry's order (by code);
+- in CSV and XLSX every text that a spreadsheet would run as a formula (=, +, -, @ first) gets
+  the leading apostrophe the importer drops (`neutralise`); a plain number such as -0.5 is no
+  formula and stays as it is. JSON is no spreadsheet and carries the texts as they are.
+
+The CSV is offered twice: plain UTF-8, and for Excel, the same bytes after a UTF-8 byte order
+mark (without one, Excel reads UTF-8 as the legacy code page and garbles the Chinese). The
+JSON is one object: `columns` (the header), `filters` (what the list was asked for), `count`
+and `factors`, one object per row with the columns as keys, decimals as strings, absent
+values null.
+
+Only frozen versions are ever written (published, or superseded/withdrawn where the list asks
+for a past moment): the caller's list comes from `visible_versions()`, and the export narrows
+it to the public record again, so no draft can leak whatever the caller passes. A list longer
+than MAX_ROWS is refused whole (`ExportTooLarge`), never cut short.
+
+Cost: one COUNT, then one statement for the versions, read in chunks of CHUNK_SIZE with two
+queries per chunk for their gases and sources, whatever the filters. The versions come from
+that one statement and the gases and sources of a frozen version never change, so the file is
+one consistent moment without holding a transaction open. The rows pass once through a
+temporary spool (to learn which gas and source columns the header needs) and the file is
+written to a temporary file that spills to disk, so memory stays bounded for any list.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from tempfile import SpooledTemporaryFile
+from typing import IO
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from factordb.constants import FROZEN_STATUSES
+from factordb.models import FactorVersion, GasAmount, VersionSource
+from factordb.services.exports import decimal_text
+from factordb.services.imports.cells import neutralise
+from factordb.services.imports.columns import (
+    BY_NAME,
+    GAS_PREFIX,
+    TEMPLATE_GASES,
+    TEMPLATE_SOURCES,
+    Kind,
+    gas_column,
+    header_row,
+    source_columns,
+)
+
+# The largest list one file holds. A longer list is refused with the count, so that a file
+# never silently lacks factors; a whole edition is the release downloads' business.
+MAX_ROWS = 50_000
+CHUNK_SIZE = 2_000
+SHEET_NAME = "factors"
+# Kept in memory up to this size, then on disk.
+SPOOL_BYTES = 8 * 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    CSV_EXCEL = "csv-excel"
+    XLSX = "xlsx"
+    JSON = "json"
+
+
+CONTENT_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.CSV_EXCEL: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.JSON: "application/json; charset=utf-8",
+}
+
+
+class ExportTooLarge(ValueError):
+    """The list holds more factors than one file may; nothing was written."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} > {MAX_ROWS}")
+        self.count = count
+        self.limit = MAX_ROWS
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """A written export, its read position at the start, with the name to offer it under."""
+
+    file: IO[bytes]
+    filename: str
+    content_type: str
+    rows: int
+
+
+def _moment(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _fixed_values(version: FactorVersion) -> dict[str, object]:
+    """A version's values for the columns every file has, as JSON values: decimals as exact
+    text, whole numbers as integers, booleans as booleans, absent values as None."""
+    factor = version.factor
+    return {
+        "public_id": factor.public_id, "version": version.version, "status": version.status,
+        "published_at": _moment(version.published_at),
+        "dataset": factor.dataset.code, "category": factor.category.code, "region": factor.region.code,
+        "unit": factor.unit.code, "year": factor.year, "boundary": factor.boundary, "method": factor.method,
+        "name_zh": factor.name_zh, "name_en": factor.name_en,
+        "co2e_total": decimal_text(version.co2e_total), "gwp_set": version.gwp_set.code,
+        "biogenic_co2": decimal_text(version.biogenic_co2), "is_removal": version.is_removal,
+        "uncertainty_distribution": version.uncertainty_distribution,
+        "uncertainty_low_pct": decimal_text(version.uncertainty_low_pct),
+        "uncertainty_high_pct": decimal_text(version.uncertainty_high_pct),
+        "uncertainty_gsd": decimal_text(version.uncertainty_gsd),
+        "dq_reliability": version.dq_reliability, "dq_completeness": version.dq_completeness,
+        "dq_temporal": version.dq_temporal, "dq_geographical": version.dq_geographical,
+        "dq_technological": version.dq_technological, "quality_note": version.quality_note,
+        "notes_zh": version.notes_zh, "notes_en": version.notes_en,
+        "valid_from": _day(version.valid_from), "valid_to": _day(version.valid_to),
+    }
+
+
+def public_record(versions: QuerySet[FactorVersion]) -> QuerySet[FactorVersion]:
+    """The versions of `versions` that are public record, with everything a row reads: the
+    identity's codes in the one statement, the gases and sources prefetched per chunk, the
+    sources in the order they were cited."""
+    cited = VersionSource.objects.select_related("source").order_by("pk")
+    # The caller's prefetches are dropped: the export reads the parts its own way.
+    return (versions.filter(status__in=FROZEN_STATUSES).prefetch_related(None)
+            .select_related("factor__dataset", "factor__category", "factor__region", "factor__unit",
+                            "gwp_set")
+            .prefetch_related(Prefetch("gas_amounts", queryset=GasAmount.objects.select_related("gas")),
+                              Prefetch("version_sources", queryset=cited)))
+
+
+@dataclass
+class _Spool:
+    """The rows read from the database, kept as JSON lines until the header is known."""
+
+    lines: IO[str]
+    rows: int
+    gases: set[str]
+    sources: int
+
+    def records(self) -> Iterator[tuple[dict, dict, list]]:
+        self.lines.seek(0)
+        for line in self.lines:
+            yield json.loads(line)
+
+
+def _read(versions: QuerySet[FactorVersion], lines: IO[str]) -> _Spool:
+    spool = _Spool(lines=lines, rows=0, gases=set(), sources=0)
+    for version in versions.iterator(chunk_size=CHUNK_SIZE):
+        gases = {amount.gas.code: decimal_text(amount.amount) for amount in version.gas_amounts.all()}
+        cited = [(vs.source.code, vs.locator) for vs in version.version_sources.all()]
+        spool.lines.write(json.dumps((_fixed_values(version), gases, cited), ensure_ascii=False) + "\n")
+        spool.rows += 1
+        spool.gases.update(gases)
+        spool.sources = max(spool.sources, len(cited))
+    return spool
+
+
+def gas_order(codes: set[str]) -> tuple[str, ...]:
+    """The template's gases first, in its order, then the others by code (the registry's order)."""
+    first = [code for code in TEMPLATE_GASES if code in codes]
+    return (*first, *sorted(codes - set(first)))
+
+
+def _header(spool: _Spool) -> list[str]:
+    return header_row(gases=gas_order(spool.gases), sources=max(TEMPLATE_SOURCES, spool.sources),
+                      informational=True)
+
+
+def _rows(spool: _Spool, header: list[str]) -> Iterator[list[object]]:
+    """Each row as a list of JSON values in the header's order."""
+    for fixed, gases, cited in spool.records():
+        values = dict(fixed)
+        values.update({gas_column(code): amount for code, amount in gases.items()})
+        for n, (code, locator) in enumerate(cited, start=1):
+            code_column, locator_column = source_columns(n)
+            values[code_column], values[locator_column] = code, locator
+        yield [values.get(name) for name in header]
+
+
+def _kind(name: str) -> Kind | None:
+    if name.startswith(GAS_PREFIX):
+        return Kind.DECIMAL
+    column = BY_NAME.get(name)
+    return column.kind if column else None
+
+
+# --- The formats -----------------------------------------------------------------------------
+
+
+def _csv_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise(str(value))
+
+
+def _write_csv(spool: _Spool, header: list[str], out: IO[bytes], *, bom: bool) -> None:
+    if bom:
+        out.write(UTF8_BOM)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for n, row in enumerate(_rows(spool, header), start=1):
+        writer.writerow([_csv_text(value) for value in row])
+        if n % CHUNK_SIZE == 0:
+            out.write(buffer.getvalue().encode())
+            buffer.seek(0)
+            buffer.truncate()
+    out.write(buffer.getvalue().encode())
+
+
+def xlsx_number(text: str) -> float | str:
+    """A decimal for a spreadsheet cell: a number if the float is exactly this decimal again
+    when read back (as the importer reads a number cell), else the exact text."""
+    number = float(text)
+    return number if Decimal(repr(number)) == Decimal(text) else text
+
+
+def _xlsx_cell(value: object, kind: Kind | None) -> object:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return value
+    if kind is Kind.DECIMAL:
+        return xlsx_number(value)
+    # A character XML 1.0 cannot hold (a control character) cannot be written to a sheet at all.
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def _write_xlsx(spool: _Spool, header: list[str], out: IO[bytes]) -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_NAME)
+    sheet.append(header)
+    kinds = [_kind(name) for name in header]
+    for row in _rows(spool, header):
+        sheet.append([_xlsx_cell(value, kind) for value, kind in zip(row, kinds, strict=True)])
+    workbook.save(out)
+
+
+def _write_json(spool: _Spool, header: list[str], out: IO[bytes], filters: dict[str, str]) -> None:
+    def dumped(value: object) -> bytes:
+        return json.dumps(value, ensure_ascii=False).encode()
+
+    out.write(b'{"columns": ' + dumped(header) + b', "filters": ' + dumped(filters)
+              + b', "count": ' + dumped(spool.rows) + b', "factors": [')
+    for n, row in enumerate(_rows(spool, header)):
+        out.write((b",\n" if n else b"\n") + dumped(dict(zip(header, row, strict=True))))
+    out.write(b"\n]}\n")
+
+
+def export_filename(file_format: ExportFormat, day: date) -> str:
+    suffix = "-excel.csv" if file_format is ExportFormat.CSV_EXCEL else f".{file_format.value}"
+    return f"factordb-factors-{day.isoformat()}{suffix}"
+
+
+def export_list(versions: QuerySet[FactorVersion], file_format: ExportFormat, *,
+                filters: dict[str, str] | None = None) -> ExportedFile:
+    """The public versions of `versions`, in its order, written as `file_format`.
+
+    `filters` (what the list was asked for) goes into the JSON file. Raises ExportTooLarge,
+    having written nothing, when the list holds more than MAX_ROWS versions."""
+    file_format = ExportFormat(file_format)
+    versions = public_record(versions)
+    count = versions.count()
+    if count > MAX_ROWS:
+        raise ExportTooLarge(count)
+    with SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", encoding="utf-8") as lines:
+        spool = _read(versions, lines)
+        header = _header(spool)
+        # Not closed here: the response streams it and closes it.
+        out = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+        try:
+            if file_format is ExportFormat.XLSX:
+                _write_xlsx(spool, header, out)
+            elif file_format is ExportFormat.JSON:
+                _write_json(spool, header, out, filters or {})
+            else:
+                _write_csv(spool, header, out, bom=file_format is ExportFormat.CSV_EXCEL)
+        except BaseException:
+            out.close()
+            raise
+    out.seek(0)
+    return ExportedFile(file=out, filename=export_filename(file_format, timezone.localdate()),
+                        content_type=CONTENT_TYPES[file_format], rows=spool.rows)
