@@ -197,8 +197,10 @@ class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
             raise drf_serializers.ValidationError({"non_field_errors": [
                 f"The list holds {exc.count} factors; a file holds at most {exc.limit}. "
                 "Narrow the filters (category, region, year, dataset…)."]}) from exc
-        return FileResponse(exported.file, as_attachment=True, filename=exported.filename,
-                            content_type=exported.content_type)
+        response = FileResponse(exported.file, as_attachment=True, filename=exported.filename,
+                                content_type=exported.content_type)
+        response["ETag"] = exported.etag
+        return response
 
     @extend_schema(summary="A factor's published history, newest first", filters=False,
                    responses={200: VersionSerializer(many=True), **ERRORS})

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 
@@ -178,6 +179,17 @@ def test_a_formula_in_a_name_is_neutralised_in_the_csv_and_xlsx(api):
     assert row["name_en"] == '\'=HYPERLINK("http://x")'
     assert "'=HYPERLINK" in [cell.value for cell in sheet[2]][list(row).index("name_en")]
     assert version.factor.name_en.startswith("=")
+
+
+def test_a_file_carries_the_hash_of_its_bytes_as_etag_and_answers_if_none_match(api, grid):
+    response = api.get(URL, {"file_format": "json", "region": "CN"})
+    content = body(response)
+
+    assert response["ETag"] == f'"{hashlib.sha256(content).hexdigest()}"'
+    again = api.get(URL, {"file_format": "json", "region": "CN"}, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    other = api.get(URL, {"file_format": "json", "region": "CN-GD"}, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert other.status_code == 200
 
 
 def test_an_accept_header_naming_the_file_type_is_answered_with_the_file(api, grid):

@@ -111,8 +111,10 @@ def factor_export(request: HttpRequest) -> HttpResponse:
                 "此列表有 %(count)s 个因子，一个文件最多 %(limit)s 个；请增加筛选条件。")
                 % {"count": exc.count, "limit": exc.limit}))
         else:
-            return FileResponse(exported.file, as_attachment=True, filename=exported.filename,
-                                content_type=exported.content_type)
+            response = FileResponse(exported.file, as_attachment=True, filename=exported.filename,
+                                    content_type=exported.content_type)
+            response["ETag"] = exported.etag
+            return response
     return render(request, "factordb/public/export_refused.html", {
         "problems": problems,
         "search_query": urlencode(_list_query(form)),

@@ -2,6 +2,7 @@
 JSON; in either language the same file; a parameter it cannot use refuses the file, clearly."""
 
 import csv
+import hashlib
 import html
 import io
 import json
@@ -189,6 +190,13 @@ def test_a_file_is_written_afresh_for_every_request_never_kept_in_the_cache(clie
 
     assert b"Renamed behind the cache" not in client.get(f"/en{SEARCH}").content  # the page was kept
     assert b"Renamed behind the cache" in body(client.get(EXPORT, {"file_format": "json"}))
+
+
+def test_a_file_carries_the_hash_of_its_bytes_as_etag(client, grid):
+    response = client.get(EXPORT, {"file_format": "csv"})
+
+    assert response["ETag"] == f'"{hashlib.sha256(body(response)).hexdigest()}"'
+    assert client.get(EXPORT, {"file_format": "csv"}, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
 def test_paging_is_let_pass_it_means_nothing_to_a_file(client, grid):
