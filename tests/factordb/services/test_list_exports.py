@@ -95,6 +95,11 @@ def test_the_header_is_the_templates_with_the_gases_and_sources_the_rows_need():
                            "source_3", "source_3_locator"]
 
 
+def test_every_column_of_the_template_is_read_from_the_database():
+    # A column added to the template without a source here would be written empty, silently.
+    assert list(list_exports._SOURCES_OF_FIXED_COLUMNS) == header_row(gases=(), sources=0, informational=True)
+
+
 def test_gases_come_in_the_templates_order_then_by_code():
     assert gas_order({"SF6", "N2O", "CO2_BIO", "CO2", "CH4_FOSSIL"}) == (
         "CO2", "N2O", "CH4_FOSSIL", "CO2_BIO", "SF6")
