@@ -127,6 +127,7 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "home": READS,
     # --- The public pages: reads, for anyone -------------------------------------------------
     "factor_search": READS,
+    "factor_export": READS,
     "search": READS,
     "factor": READS,
     "compare": READS,

@@ -91,6 +91,8 @@ def about(request: HttpRequest) -> HttpResponse:
 
 # Staff and account addresses, under every language's prefix: nothing there is for a crawler.
 PRIVATE_SECTIONS = ("admin/", "review/", "accounts/")
+# Files of whole lists: a crawler following every filter's download would build them all.
+FILE_SECTIONS = ("factors/export/",)
 
 
 @public_page
@@ -99,7 +101,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             prefix = reverse("home")
-        disallowed += [f"{prefix}{section}" for section in PRIVATE_SECTIONS]
+        disallowed += [f"{prefix}{section}" for section in (*PRIVATE_SECTIONS, *FILE_SECTIONS)]
     lines = ["User-agent: *", "Allow: /", *(f"Disallow: {path}" for path in disallowed),
              "", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
