@@ -28,7 +28,8 @@ class CellError(ValueError):
 def neutralise(text: str) -> str:
     """A cell text safe to open in a spreadsheet: one that would run as a formula gets a
     leading apostrophe. Plain numbers (-0.5) are not formulas and stay as they are."""
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+    # A text already written with such apostrophes ('=x) gets one more, since reading drops one.
+    if text.lstrip("'").startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
         return "'" + text
     return text
 
@@ -51,7 +52,7 @@ def is_blank(value) -> bool:
 
 def read_text(value) -> str:
     text = _text(value)
-    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+    if text.startswith("'") and text.lstrip("'").startswith(_FORMULA_START):
         return text[1:]
     _refuse_formula(text)
     return text
