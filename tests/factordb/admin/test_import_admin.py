@@ -364,3 +364,15 @@ def test_a_long_preview_shows_500_rows_per_section_and_says_so(editor_client, st
     assert len(page.context["errors"].entries) == 500
     assert page.context["errors"].capped
     assert "只列出前 500 处" in page.content.decode()
+
+
+def test_the_import_pages_speak_english_under_en(editor_client, mixed_file):
+    from tests.test_english_catalogue import HAN, texts_of
+
+    factor_import = FactorImport.objects.get(pk=_uploaded(editor_client, mixed_file))
+    pages = [editor_client.get("/en" + page_url(factor_import)), editor_client.get("/en" + UPLOAD)]
+
+    tags = ("h1", "h2", "th", "label")
+    chrome = [text for page in pages for _, text in texts_of(page.content.decode(), *tags)]
+    assert "Preview summary" in chrome
+    assert [text for text in chrome if HAN.search(text)] == []
