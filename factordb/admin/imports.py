@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import (
     Http404,
@@ -102,6 +103,11 @@ class ConfirmForm(forms.Form):
         if stamp is None or timezone.is_naive(stamp):
             raise ValidationError(_("预览时间无效；请刷新预览页后再确认。"))
         return stamp
+
+
+def _queue(task, factor_import_id: int) -> None:
+    # Once the import's row has committed, so that the worker finds it (as notifications do).
+    transaction.on_commit(lambda: task.delay(factor_import_id))
 
 
 def preview_stamp(previewed_at: datetime | None) -> str:
@@ -226,8 +232,7 @@ class FactorImportAdmin(admin.ModelAdmin):
             except factor_imports.ImportRefused as exc:
                 form.add_error(None, message_of(exc))
             else:
-                # No request-wide transaction: the import has committed, so a worker finds it.
-                tasks.preview_import.delay(factor_import.pk)
+                _queue(tasks.preview_import, factor_import.pk)
                 messages.success(request, _("文件已上传；确认导入之前不会写入任何数据。"))
                 return HttpResponseRedirect(self._url("change", factor_import))
         context = {
@@ -321,7 +326,7 @@ class FactorImportAdmin(admin.ModelAdmin):
                     messages.error(request, error)
             factor_import.refresh_from_db()
             return self._page(request, factor_import, status=refused)
-        tasks.apply_import.delay(factor_import.pk)
+        _queue(tasks.apply_import, factor_import.pk)
         return HttpResponseRedirect(self._url("change", factor_import))
 
     # --- The report ---------------------------------------------------------------------------

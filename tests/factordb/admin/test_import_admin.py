@@ -1,7 +1,8 @@
 """Imports in the admin: upload → preview page → confirm → drafts; nothing written before confirm.
 
-Tasks run eagerly here (as under `make run`), so the preview is done when the upload's
-redirect is followed; tests/factordb/imports/test_import_worker.py runs them on a worker.
+Tasks run eagerly here (as under `make run`), once the request has committed, so the preview
+is done when the upload's redirect is followed; tests/factordb/imports/test_import_worker.py
+runs them on a real worker.
 """
 
 import csv
@@ -12,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -52,8 +54,23 @@ def staff_editor(db):
     return staff_with("staff-editor", Role.EDITOR)
 
 
+class CommittingClient(Client):
+    """A client whose requests commit, as they do in production: what a request queues to run
+    on commit (the preview and apply tasks) then runs. The test's own transaction never
+    commits, so a plain client's requests would leave them queued."""
+
+    def __init__(self, capture, **defaults):
+        super().__init__(**defaults)
+        self.capture = capture
+
+    def request(self, **request):
+        with self.capture(execute=True):
+            return super().request(**request)
+
+
 @pytest.fixture
-def editor_client(client, staff_editor):
+def editor_client(staff_editor, django_capture_on_commit_callbacks):
+    client = CommittingClient(django_capture_on_commit_callbacks)
     client.force_login(staff_editor)
     return client
 
