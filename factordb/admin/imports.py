@@ -293,6 +293,8 @@ class FactorImportAdmin(admin.ModelAdmin):
         # confirmed import waits for a worker): only a stage of a step under way counts.
         if factor_import.status not in UNDER_WAY or stage not in STAGES:
             stage, found = "queued", {}
+        if stage == "queued" and factor_import.status == ImportStatus.PREVIEWING:
+            stage = "reading"  # a worker has started: its first word comes after 1,000 rows
         done, total = found.get("done", 0), found.get("total")
         label = str(STAGES[stage])
         if stage != "queued":

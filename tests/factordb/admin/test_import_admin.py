@@ -246,6 +246,7 @@ def test_the_progress_of_a_preview_under_way_is_polled_as_json(editor_client, st
     assert editor_client.get(url).json().items() >= {"stage": "queued", "finished": False}.items()
 
     FactorImport.objects.filter(pk=factor_import.pk).update(status=ImportStatus.PREVIEWING)
+    assert editor_client.get(url).json().items() >= {"stage": "reading", "done": 0}.items()
     factor_imports._reporter(factor_import.pk)("matching", 1200, 50000)
     polled = editor_client.get(url)
     page = editor_client.get(page_url(factor_import))
