@@ -274,7 +274,7 @@ ADD_VALUES: dict[type[Model], Callable[[], dict]] = {
                    "name_zh": "兆瓦时", "name_en": "megawatt-hour"},
     Gas: lambda: {"code": "SF6", "formula": "SF6", "origin": "fossil", "counts_in_co2e": "on",
                   "name_zh": "六氟化硫", "name_en": "Sulphur hexafluoride"},
-    Source: lambda: {"title": "Matrix source", "publisher": "MEE", "year": "2024"},
+    Source: lambda: {"code": "matrix-source", "title": "Matrix source", "publisher": "MEE", "year": "2024"},
     Dataset: lambda: {"code": "MATRIX", "name_zh": "矩阵数据集", "name_en": "Matrix dataset",
                       "publisher": "MEE", "authority_rank": "1"},
     GwpSet: lambda: {"code": "MX", "name": "Matrix set", "horizon_years": "100",
