@@ -273,6 +273,7 @@ class FactorImportAdmin(admin.ModelAdmin):
             "shown_per_section": SHOWN_PER_SECTION,
             "can_confirm": (factor_import.status == ImportStatus.PREVIEWED and is_uploader
                             and has_role(user, Role.EDITOR)),
+            "nothing_to_write": not counts[RowAction.CREATE] and not counts[RowAction.REVISE],
             "confirm_form": ConfirmForm.of(factor_import),
             "confirm_url": self._url("confirm", factor_import),
         }

@@ -155,3 +155,17 @@ def test_the_oefdb_format_goes_to_its_reader(tmp_path, registry, editor):
         run(path, "--format", "oefdb", "--dry-run")
 
     assert "UTF-8" in raised.value.output
+
+
+def test_a_file_the_database_already_holds_is_not_confirmed(new_file, editor):
+    run(new_file)
+    before = database_snapshot()
+
+    output = run(new_file)
+
+    assert "unchanged 2" in output
+    assert "Nothing to import" in output
+    assert FactorImport.objects.filter(status=ImportStatus.CONFIRMED).count() == 0
+    assert FactorImport.objects.latest("pk").status == ImportStatus.PREVIEWED
+    after = database_snapshot()
+    assert {table for table in before if before[table] != after[table]} == {"factordb_factorimport"}

@@ -394,3 +394,15 @@ def test_the_import_pages_speak_english_under_en(editor_client, mixed_file):
     chrome = [text for page in pages for _, text in texts_of(page.content.decode(), *tags)]
     assert "Preview summary" in chrome
     assert [text for text in chrome if HAN.search(text)] == []
+
+
+def test_a_file_the_database_already_holds_offers_nothing_to_confirm(editor_client, staff_editor, registry):
+    content = csv_bytes([row()])
+    imported(staff_editor, content)
+
+    page = editor_client.get(page_url(FactorImport.objects.get(pk=_uploaded(editor_client, content))))
+
+    assert page.context["counts"]["unchanged"] == 1
+    html = page.content.decode()
+    assert 'id="import-nothing"' in html
+    assert 'id="import-confirm"' not in html
