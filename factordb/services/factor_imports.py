@@ -42,10 +42,14 @@ def import_upload(*, actor, file_name: str, content: bytes,
         raise ImportRefused(_("未知的导入格式“%(format)s”。") % {"format": file_format})
     if len(content) > reading.MAX_FILE_BYTES:
         raise ImportRefused(reading.too_large(len(content)))
-    return FactorImport.objects.create(
+    factor_import = FactorImport.objects.create(
         file_name=file_name[:255], file_sha256=hashlib.sha256(content).hexdigest(), file_size=len(content),
         content=content, format=file_format, created_by=actor,
     )
+    # The cache may outlive the database (a restore, a test database made afresh): whatever an
+    # earlier import of the same number left there is not this one's progress.
+    cache.delete(progress_key(factor_import.pk))
+    return factor_import
 
 
 def progress_key(factor_import_id: int) -> str:

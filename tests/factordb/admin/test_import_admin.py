@@ -406,3 +406,23 @@ def test_a_file_the_database_already_holds_offers_nothing_to_confirm(editor_clie
     html = page.content.decode()
     assert 'id="import-nothing"' in html
     assert 'id="import-confirm"' not in html
+
+
+def test_a_new_import_never_shows_the_progress_an_earlier_one_of_its_number_left(
+        editor_client, staff_editor, registry):
+    # The cache may outlive the database: a restore, or a test database made afresh, numbers
+    # imports from where the rows end, as resetting the sequence here does.
+    from django.core.cache import cache
+    from django.core.management.color import no_style
+
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [FactorImport]):
+            cursor.execute(sql)
+    next_pk = (FactorImport.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    cache.set(factor_imports.progress_key(next_pk), {"stage": "writing", "done": 5, "total": 9})
+
+    factor_import = factor_imports.import_upload(actor=staff_editor, file_name="f.csv",
+                                                 content=csv_bytes([row()]))
+
+    assert factor_import.pk == next_pk
+    assert factor_imports.import_progress(factor_import.pk) is None
