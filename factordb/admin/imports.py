@@ -270,7 +270,6 @@ class FactorImportAdmin(admin.ModelAdmin):
                                 counts[RowAction.CREATE]),
             "revisions": _section((e for e in report if e["action"] == RowAction.REVISE),
                                   counts[RowAction.REVISE]),
-            "shown_per_section": SHOWN_PER_SECTION,
             "can_confirm": (factor_import.status == ImportStatus.PREVIEWED and is_uploader
                             and has_role(user, Role.EDITOR)),
             "nothing_to_write": not counts[RowAction.CREATE] and not counts[RowAction.REVISE],
@@ -299,7 +298,9 @@ class FactorImportAdmin(admin.ModelAdmin):
         done, total = found.get("done", 0), found.get("total")
         label = str(STAGES[stage])
         if stage != "queued":
-            label += f"：{done:,} / {total:,}" if total else f"：{done:,}"
+            numbers = {"stage": label, "done": f"{done:,}", "total": f"{total:,}" if total else ""}
+            shape = gettext("%(stage)s：%(done)s / %(total)s") if total else gettext("%(stage)s：%(done)s")
+            label = shape % numbers
         return {"status": factor_import.status, "status_label": str(factor_import.get_status_display()),
                 "finished": factor_import.status not in UNDER_WAY, "stage": stage, "done": done,
                 "total": total, "label": label}
@@ -319,6 +320,7 @@ class FactorImportAdmin(admin.ModelAdmin):
             raise PermissionDenied(_("只有数据编辑可以确认导入。"))
         factor_import = self._import(request, object_id)
         form = ConfirmForm(request.POST)
+
         def confirm(data: dict) -> None:
             factor_imports.import_confirm(factor_import=factor_import, actor=request.user, **data)
 
