@@ -9,6 +9,7 @@ idempotent: it runs once per confirmation, whatever a queue redelivers.
 
 import hashlib
 import io
+from collections.abc import Callable
 from datetime import datetime
 
 from django.core.cache import cache
@@ -25,6 +26,9 @@ from factordb.services.imports.rows import Issue
 PROGRESS_SECONDS = 24 * 3600
 # A report keeps every row with something to say, and at most this many unchanged rows' lines.
 MAX_REPORTED_UNCHANGED = 1000
+# progress(stage, done, total): stage is reading, matching, writing, previewed or imported;
+# total is None while the rows are still being read.
+Progress = Callable[[str, int, int | None], None]
 
 
 class ImportRefused(WorkflowError):
@@ -38,10 +42,14 @@ def import_upload(*, actor, file_name: str, content: bytes,
         raise ImportRefused(_("未知的导入格式“%(format)s”。") % {"format": file_format})
     if len(content) > reading.MAX_FILE_BYTES:
         raise ImportRefused(reading.too_large(len(content)))
-    return FactorImport.objects.create(
+    factor_import = FactorImport.objects.create(
         file_name=file_name[:255], file_sha256=hashlib.sha256(content).hexdigest(), file_size=len(content),
         content=content, format=file_format, created_by=actor,
     )
+    # The cache may outlive the database (a restore, a test database made afresh): whatever an
+    # earlier import of the same number left there is not this one's progress.
+    cache.delete(progress_key(factor_import.pk))
+    return factor_import
 
 
 def progress_key(factor_import_id: int) -> str:
@@ -96,9 +104,11 @@ def _counting(rows, progress):
         yield row
 
 
-def import_preview(factor_import: FactorImport) -> FactorImport:
-    """The dry run: plan the file, store what each row would do; writes no factor."""
-    progress = _reporter(factor_import.pk)
+def import_preview(factor_import: FactorImport, progress: Progress | None = None) -> FactorImport:
+    """The dry run: plan the file, store what each row would do; writes no factor.
+
+    Progress goes to the cache (import_progress) unless the caller listens itself (a terminal)."""
+    progress = progress or _reporter(factor_import.pk)
     FactorImport.objects.filter(pk=factor_import.pk).update(status=ImportStatus.PREVIEWING)
     plan, encoding = plan_import(factor_import, progress)
     factor_import.status = ImportStatus.PREVIEWED if plan.is_clean and plan.rows else ImportStatus.REFUSED
@@ -136,9 +146,9 @@ def import_confirm(
     return factor_import
 
 
-def import_apply(factor_import_id: int) -> FactorImport:
+def import_apply(factor_import_id: int, progress: Progress | None = None) -> FactorImport:
     """Write a confirmed import, all or nothing; a second call (a redelivered task) writes nothing."""
-    progress = _reporter(factor_import_id)
+    progress = progress or _reporter(factor_import_id)
     try:
         with transaction.atomic():
             factor_import = FactorImport.objects.select_for_update().defer("content").get(pk=factor_import_id)
@@ -193,6 +203,9 @@ def _report(plan: planning.Plan) -> list[dict]:
         entry = {"row": row.number, "action": row.action, "public_id": row.public_id}
         if row.factor_id:
             entry["factor_id"] = row.factor_id
+        if row.action in (RowAction.CREATE, RowAction.REVISE):
+            # What the preview page names the row by; a new factor has no public id yet.
+            entry["name_zh"] = row.identity["name_zh"]
         if row.issues:
             entry["issues"] = [[issue.column, issue.reason] for issue in row.issues]
         if row.diff:
