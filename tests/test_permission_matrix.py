@@ -99,6 +99,7 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "admin:factordb_factorimport_history": READS,
     "admin:factordb_factorimport_progress": READS,
     "admin:factordb_factorimport_report": READS,
+    "admin:factordb_factorimport_template": READS,  # the blank template: read-only
     "admin:factordb_factorimport_upload": EDITORS,
     "admin:factordb_factorimport_confirm": EDITORS,
     # --- Releases: cut by an approver, sealed for ever -------------------------------------

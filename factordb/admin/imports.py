@@ -39,7 +39,8 @@ from factordb import tasks
 from factordb.http import message_of, perform
 from factordb.models import FactorImport, ImportedVersion, ImportFormat, ImportStatus, RowAction
 from factordb.services import factor_imports, import_reports
-from factordb.services.imports import reading
+from factordb.services.imports import reading, template
+from factordb.services.list_exports import CONTENT_TYPES, ExportFormat
 
 # A page shows this many entries of each section; the downloadable report has them all.
 SHOWN_PER_SECTION = 500
@@ -199,16 +200,18 @@ class FactorImportAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("upload/", view(self.upload_view), name=f"{prefix}_upload"),
+            path("template.<str:extension>", view(self.template_view), name=f"{prefix}_template"),
             path("<path:object_id>/progress/", view(self.progress_view), name=f"{prefix}_progress"),
             path("<path:object_id>/confirm/", view(self.confirm_view), name=f"{prefix}_confirm"),
             path("<path:object_id>/report.csv", view(self.report_view), name=f"{prefix}_report"),
             *super().get_urls(),
         ]
 
-    def _url(self, view: str, factor_import: FactorImport | None = None) -> str:
+    def _url(self, view: str, factor_import: FactorImport | None = None, **kwargs) -> str:
         opts = self.model._meta
         args = [factor_import.pk] if factor_import is not None else []
-        return reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}", args=args)
+        return reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}", args=args,
+                       kwargs=kwargs or None)
 
     def _import(self, request: HttpRequest, object_id: str) -> FactorImport:
         if not self.has_view_permission(request):
@@ -237,6 +240,8 @@ class FactorImportAdmin(admin.ModelAdmin):
                 return HttpResponseRedirect(self._url("change", factor_import))
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+            "template_csv_url": self._url("template", extension="csv"),
+            "template_xlsx_url": self._url("template", extension="xlsx"),
             "title": _("导入因子"),
         }
         return TemplateResponse(request, "admin/factordb/factorimport/upload.html", context,
@@ -335,6 +340,20 @@ class FactorImportAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(self._url("change", factor_import))
 
     # --- The report ---------------------------------------------------------------------------
+    def template_view(self, request: HttpRequest, extension: str) -> HttpResponse:
+        """The blank template, CSV (with a BOM, for Excel) or XLSX with the current code lists."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if extension == "csv":
+            body, content_type = template.template_csv(), "text/csv; charset=utf-8"
+        elif extension == "xlsx":
+            body, content_type = template.template_xlsx(), CONTENT_TYPES[ExportFormat.XLSX]
+        else:
+            raise Http404(_("模板只有 CSV 和 XLSX 两种。"))
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="factordb-import-template.{extension}"'
+        return response
+
     def report_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return require_GET(self._report_view)(request, object_id)
 

@@ -426,3 +426,22 @@ def test_a_new_import_never_shows_the_progress_an_earlier_one_of_its_number_left
 
     assert factor_import.pk == next_pk
     assert factor_imports.import_progress(factor_import.pk) is None
+
+
+def test_the_upload_page_offers_the_blank_template_as_csv_and_xlsx(client, staff_editor):
+    from openpyxl import load_workbook
+
+    def template_url(extension: str) -> str:
+        return reverse("admin:factordb_factorimport_template", kwargs={"extension": extension})
+
+    client.force_login(staff_editor)
+    page = client.get(reverse("admin:factordb_factorimport_upload")).content.decode()
+    for extension in ("csv", "xlsx"):
+        assert template_url(extension) in page
+        response = client.get(template_url(extension))
+        assert response.status_code == 200
+        assert response["Content-Disposition"].endswith(f'.{extension}"')
+    assert client.get(template_url("csv")).content.startswith(b"\xef\xbb\xbfpublic_id,")
+    workbook = load_workbook(io.BytesIO(client.get(template_url("xlsx")).content))
+    assert workbook.sheetnames[0] == "factors"
+    assert client.get(template_url("pdf")).status_code == 404
