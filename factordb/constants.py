@@ -50,6 +50,9 @@ class Methodology(models.TextChoices):
     GBT_51366_2019 = "GB/T 51366-2019", _("GB/T 51366-2019 建筑碳排放计算标准")
     MEE_GRID_FACTORS = "MEE-GRID", _("生态环境部 电力二氧化碳排放因子")
     MEE_ELECTRICITY_FOOTPRINT = "MEE-ELEC-FOOTPRINT", _("生态环境部 电力碳足迹因子")
+    # Factors imported from the Open Emission Factors Database: each row keeps its original
+    # publisher's method (BEIS, EPA, ADEME…), which OEFDB names but does not describe.
+    OEFDB = "OEFDB", _("Climatiq 开放排放因子数据库（OEFDB）")
 
 
 class UncertaintyDistribution(models.TextChoices):

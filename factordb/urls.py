@@ -30,6 +30,9 @@ public_patterns = [
     path("", views.home, name="home"),
     path("factors/", search.factor_search, name="factor_search"),
     path("search/", search.search_redirect, name="search"),
+    # Before the factor page: "export" is no public id (those are upper case), but the
+    # pattern would take it.
+    path("factors/export/", search.factor_export, name="factor_export"),
     path("factors/<str:public_id>/", factor.factor_detail, name="factor"),
     path("compare/", compare.region_comparison, name="compare"),
     path("categories/", browse.category_list, name="categories"),

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import Model
 from django.forms import SplitDateTimeField
@@ -30,14 +31,17 @@ from factordb.models import (
     ConflictOfInterest,
     Dataset,
     Factor,
+    FactorImport,
     FactorVersion,
     Gas,
     GwpSet,
+    ImportStatus,
     Region,
     Source,
     Unit,
 )
 from factordb.services import review as review_services
+from factordb.services.imports import columns
 from factordb.views import review as review_views
 from tests.factordb.admin.helpers import change_form_data
 from tests.factordb.admin.rows import ROW_MAKERS
@@ -270,7 +274,7 @@ ADD_VALUES: dict[type[Model], Callable[[], dict]] = {
                    "name_zh": "兆瓦时", "name_en": "megawatt-hour"},
     Gas: lambda: {"code": "SF6", "formula": "SF6", "origin": "fossil", "counts_in_co2e": "on",
                   "name_zh": "六氟化硫", "name_en": "Sulphur hexafluoride"},
-    Source: lambda: {"title": "Matrix source", "publisher": "MEE", "year": "2024"},
+    Source: lambda: {"code": "matrix-source", "title": "Matrix source", "publisher": "MEE", "year": "2024"},
     Dataset: lambda: {"code": "MATRIX", "name_zh": "矩阵数据集", "name_en": "Matrix dataset",
                       "publisher": "MEE", "authority_rank": "1"},
     GwpSet: lambda: {"code": "MX", "name": "Matrix set", "horizon_years": "100",
@@ -463,6 +467,26 @@ def own_password(scene: Scene) -> Call:
         "new_password2": "a new pass phrase 42"})
 
 
+def import_upload(scene: Scene) -> Call:
+    # A readable file, though its codes are in no registry: the upload alone writes its record.
+    content = (",".join(columns.header_row()) + "\r\n").encode() + b"MATRIX,cat,CN,kWh,2024\r\n"
+    return Call(reverse("admin:factordb_factorimport_upload"),
+                {"file": SimpleUploadedFile("factors.csv", content), "format": "template"})
+
+
+def import_confirm(scene: Scene) -> Call:
+    """A previewed import of the actor's own (its uploader alone may confirm it), confirmed as
+    its page shows it."""
+    previewed_at = timezone.now()
+    factor_import = FactorImport.objects.create(
+        file_name="factors.csv", file_sha256="a" * 64, file_size=1, content=b"x",
+        created_by=scene.actor or UserFactory(username="matrix-uploader"), status=ImportStatus.PREVIEWED,
+        previewed_at=previewed_at, summary={"rows": 1, "create": 1, "issues": 0})
+    return Call(reverse("admin:factordb_factorimport_confirm", args=[factor_import.pk]),
+                {"file_sha256": factor_import.file_sha256,
+                 "previewed_at": previewed_at.isoformat(timespec="microseconds")})
+
+
 def api_read(name: str, body: dict) -> Builder:
     return lambda scene: Call(reverse(name), body, content_type="application/json")
 
@@ -475,6 +499,8 @@ BUILDERS: dict[str, Builder] = {
        if decision in STEP_SCENES},
     **{f"review:{step}": dashboard_builder(step) for step in ("assign", "publish", "schedule", "withdraw")},
     "admin:factordb_release_cut": release_cut,
+    "admin:factordb_factorimport_upload": import_upload,
+    "admin:factordb_factorimport_confirm": import_confirm,
     "admin:accounts_apikey_revoke": api_key_revoke,
     "review:clear_conflict": clear_conflict,
     "admin:factordb_factor_correct": correction_builder(lambda: SourcedPublishedVersionFactory().factor,

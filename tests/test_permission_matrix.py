@@ -90,6 +90,18 @@ MATRIX: dict[str, frozenset[str] | str] = {
     # A published factor's names and a cited source's citation: an approver's recorded correction.
     "admin:factordb_factor_correct": APPROVERS,
     "admin:factordb_source_correct": APPROVERS,
+    # --- Imports: an editor uploads a file; its uploader confirms the preview -------------
+    # The services write an import's record; no admin form adds, changes or deletes one.
+    "admin:factordb_factorimport_add": NOBODY,
+    "admin:factordb_factorimport_change": NOBODY,  # the import's page: it shows, never saves
+    "admin:factordb_factorimport_delete": NOBODY,
+    "admin:factordb_factorimport_changelist": READS,
+    "admin:factordb_factorimport_history": READS,
+    "admin:factordb_factorimport_progress": READS,
+    "admin:factordb_factorimport_report": READS,
+    "admin:factordb_factorimport_template": READS,  # the blank template: read-only
+    "admin:factordb_factorimport_upload": EDITORS,
+    "admin:factordb_factorimport_confirm": EDITORS,
     # --- Releases: cut by an approver, sealed for ever -------------------------------------
     **model_rows("factordb_release", add=NOBODY, change=NOBODY, delete=NOBODY),
     "admin:factordb_release_cut": APPROVERS,
@@ -127,6 +139,7 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "home": READS,
     # --- The public pages: reads, for anyone -------------------------------------------------
     "factor_search": READS,
+    "factor_export": READS,
     "search": READS,
     "factor": READS,
     "compare": READS,

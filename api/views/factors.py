@@ -1,14 +1,17 @@
 """Factors: the list with filters, one factor's version in force, and its published history."""
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,6 +22,7 @@ from api.schema import ERRORS
 from api.serializers import FactorSerializer, FrozenFactorSerializer, VersionSerializer
 from factordb.constants import FROZEN_STATUSES
 from factordb.models import FactorVersion, Release, ReleaseFactor, VersionSource
+from factordb.services.list_exports import CONTENT_TYPES, MAX_ROWS, ExportFormat, ExportTooLarge, export_list
 from factordb.services.resolution import visible_versions
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATETIME, description=(
@@ -52,6 +56,69 @@ def parse_release(request: Request) -> str | None:
     if name is not None and not Release.objects.sealed().filter(name=name).exists():
         raise drf_serializers.ValidationError({"release": [f"unknown release '{name}'"]})
     return name
+
+
+# --- The list as a file ---------------------------------------------------------------------
+
+FILE_FORMAT = OpenApiParameter("file_format", OpenApiTypes.STR, required=True,
+                               enum=[choice.value for choice in ExportFormat], description=(
+    "csv: UTF-8; csv-excel: the same with a UTF-8 byte order mark, which Excel needs to read "
+    "Chinese; xlsx: one sheet named factors; json: {columns, filters, count, factors}. The "
+    "columns are the import template's (an export imports again with no change), decimals "
+    "exact, texts a spreadsheet would run as a formula prefixed with an apostrophe."))
+EXPORT_ORDERING = OpenApiParameter("ordering", OpenApiTypes.STR, description=(
+    "As for the list: public_id (default), year, published_at, co2e_total; '-' for descending."))
+# What `release` lists is frozen at the cut; its files are the release's own downloads.
+EXPORT_RELEASE_REFUSED = ("a release's factors are exported as it was sealed: "
+                          "GET /api/v1/releases/{name}/download.csv or download.json")
+
+
+class ExportDocumentSerializer(drf_serializers.Serializer):
+    """The JSON file (for the schema: the file is written by factordb.services.list_exports)."""
+
+    columns = drf_serializers.ListField(child=drf_serializers.CharField(), help_text=(
+        "The import template's columns, in its order: the keys of every factor."))
+    filters = drf_serializers.DictField(child=drf_serializers.CharField(), help_text=(
+        "The parameters the list was asked with."))
+    count = drf_serializers.IntegerField()
+    factors = drf_serializers.ListField(child=drf_serializers.DictField(), help_text=(
+        "One object per factor, keyed by column: decimals as exact strings, absent values null."))
+
+
+class ErrorsAsJson(BaseContentNegotiation):
+    """A file whatever the client accepts; and when there is no file, the JSON error, never a
+    406 for an Accept header that names the file's type."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return JSONRenderer(), JSONRenderer.media_type
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+
+def export_parameters(request: Request) -> tuple[ExportFormat, dict[str, str]]:
+    """The file format and the list's filters, or a 400 naming every parameter that is
+    unknown, repeated or refused (closed input, docs/adr/0013)."""
+    filters = sorted(set(FactorFilter.base_filters) - {"release"})
+    allowed = {*filters, "release", "ordering", "file_format"}
+    problems: dict[str, list[str]] = {}
+    for name, values in request.query_params.lists():
+        if name not in allowed:
+            problems[name] = [f"unknown parameter; use file_format, ordering or the list's filters "
+                              f"({', '.join(filters)})"]
+        elif len(values) > 1:
+            problems[name] = ["given more than once"]
+    if "release" in request.query_params:
+        problems["release"] = [EXPORT_RELEASE_REFUSED]
+    raw = request.query_params.get("file_format", "")
+    choices = ", ".join(choice.value for choice in ExportFormat)
+    if raw not in set(ExportFormat):
+        problems.setdefault("file_format", [f"required: one of {choices}" if not raw else
+                                            f"'{raw}' is not one of {choices}"])
+    if problems:
+        raise drf_serializers.ValidationError(problems)
+    filters = {name: value for name, value in request.query_params.items() if name != "file_format"}
+    return ExportFormat(raw), filters
 
 
 def with_content(versions: QuerySet) -> QuerySet:
@@ -105,6 +172,35 @@ class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
                    responses={200: FactorSerializer, **ERRORS})
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="The filtered list as one file: CSV, CSV for Excel, XLSX or JSON",
+        description=(
+            "The same versions as the list with the same filters and `as_of` (all of them, not a "
+            f"page), in the import template's columns. At most {MAX_ROWS} factors: a longer list is "
+            "a 400 with the count, never a shorter file. Unknown or repeated parameters are a 400; "
+            "`release` is refused (a release's downloads are its own files)."),
+        filters=True,
+        parameters=[FILE_FORMAT, AS_OF, EXPORT_ORDERING, OpenApiParameter("release", exclude=True)],
+        responses={**{(200, content_type.split(";")[0]): OpenApiResponse(OpenApiTypes.BINARY)
+                      for content_type in CONTENT_TYPES.values()},
+                   (200, "application/json"): ExportDocumentSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["get"], url_path="export", pagination_class=None,
+            content_negotiation_class=ErrorsAsJson)
+    def export(self, request: Request) -> FileResponse:
+        file_format, filters = export_parameters(request)
+        versions = self.filter_queryset(self.get_queryset().order_by("factor__public_id"))
+        try:
+            exported = export_list(versions, file_format, filters=filters)
+        except ExportTooLarge as exc:
+            raise drf_serializers.ValidationError({"non_field_errors": [
+                f"The list holds {exc.count} factors; a file holds at most {exc.limit}. "
+                "Narrow the filters (category, region, year, dataset…)."]}) from exc
+        response = FileResponse(exported.file, as_attachment=True, filename=exported.filename,
+                                content_type=exported.content_type)
+        response["ETag"] = exported.etag
+        return response
 
     @extend_schema(summary="A factor's published history, newest first", filters=False,
                    responses={200: VersionSerializer(many=True), **ERRORS})

@@ -10,6 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role, has_role
 from factordb import consistency, selectors
 from factordb.errors import EditConflict
 from factordb.models import Factor, FactorVersion, GasAmount, VersionSource
@@ -17,6 +18,7 @@ from factordb.services import corrections, factors
 
 from .corrections import CorrectionAdminMixin
 from .history import CHANGE_REASON_FIELD, AuditedAdminMixin, display_value
+from .imports import ImportFilter
 from .workflow import WorkflowActionsMixin
 
 # Set by the services, never typed in by hand: an editor who could choose the author could
@@ -68,6 +70,12 @@ class FactorAdmin(CorrectionAdminMixin, AuditedAdminMixin):
     autocomplete_fields = ("dataset", "category", "region", "unit")
     readonly_fields = ("public_id", "created_at")
     inlines = (FactorVersionInline,)
+    change_list_template = "admin/factordb/factor/change_list.html"
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        # The way to a file import: offered to those who may upload one.
+        context = {"can_import": has_role(request.user, Role.EDITOR), **(extra_context or {})}
+        return super().changelist_view(request, context)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context=None) -> HttpResponse:
@@ -194,7 +202,7 @@ class FactorVersionAdmin(WorkflowActionsMixin, AuditedAdminMixin):
     list_select_related = ("factor", "gwp_set", "author")
     list_filter = (
         "status", "gwp_set", "factor__dataset", "factor__year", "factor__boundary",
-        "factor__method", "factor__category", "factor__region",
+        "factor__method", "factor__category", "factor__region", ImportFilter,
     )
     search_fields = (
         "factor__public_id", "factor__name_zh", "factor__name_en",

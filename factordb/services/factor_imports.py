@@ -9,6 +9,7 @@ idempotent: it runs once per confirmation, whatever a queue redelivers.
 
 import hashlib
 import io
+from collections.abc import Callable
 from datetime import datetime
 
 from django.core.cache import cache
@@ -19,12 +20,15 @@ from django.utils.translation import gettext as _
 from accounts.roles import ForbiddenAction, Role, require_role
 from factordb.errors import WorkflowError
 from factordb.models import Factor, FactorImport, ImportFormat, ImportStatus, RowAction
-from factordb.services.imports import applying, planning, reading
+from factordb.services.imports import applying, columns, oefdb, planning, reading
 from factordb.services.imports.rows import Issue
 
 PROGRESS_SECONDS = 24 * 3600
 # A report keeps every row with something to say, and at most this many unchanged rows' lines.
 MAX_REPORTED_UNCHANGED = 1000
+# progress(stage, done, total): stage is reading, matching, writing, previewed or imported;
+# total is None while the rows are still being read.
+Progress = Callable[[str, int, int | None], None]
 
 
 class ImportRefused(WorkflowError):
@@ -38,10 +42,14 @@ def import_upload(*, actor, file_name: str, content: bytes,
         raise ImportRefused(_("未知的导入格式“%(format)s”。") % {"format": file_format})
     if len(content) > reading.MAX_FILE_BYTES:
         raise ImportRefused(reading.too_large(len(content)))
-    return FactorImport.objects.create(
+    factor_import = FactorImport.objects.create(
         file_name=file_name[:255], file_sha256=hashlib.sha256(content).hexdigest(), file_size=len(content),
         content=content, format=file_format, created_by=actor,
     )
+    # The cache may outlive the database (a restore, a test database made afresh): whatever an
+    # earlier import of the same number left there is not this one's progress.
+    cache.delete(progress_key(factor_import.pk))
+    return factor_import
 
 
 def progress_key(factor_import_id: int) -> str:
@@ -72,18 +80,18 @@ def plan_import(factor_import: FactorImport, progress=None) -> tuple[planning.Pl
         plan = planning.plan_rows(headers, _counting(rows, progress), progress=progress)
     except reading.FileRefused as refused:
         return planning.Plan(rows=[], file_issues=[refused.issue], unknown_codes={}), ""
+    except oefdb.OefdbRefused as refused:
+        return planning.Plan(rows=[], file_issues=refused.issues, unknown_codes={}), ""
     return plan, encoding
 
 
 def oefdb_table(content: bytes):
     """An OEFDB CSV's rows mapped to template rows (docs/oefdb-mapping.md)."""
-    from factordb.services.imports import oefdb
-
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise reading.FileRefused(_("OEFDB 文件应为 UTF-8 编码。")) from exc
-    return oefdb.TEMPLATE_HEADERS, oefdb.oefdb_rows(io.StringIO(text, newline="")), "utf-8"
+    return columns.header_row(), oefdb.oefdb_rows(io.StringIO(text, newline="")), "utf-8"
 
 
 def _counting(rows, progress):
@@ -96,9 +104,11 @@ def _counting(rows, progress):
         yield row
 
 
-def import_preview(factor_import: FactorImport) -> FactorImport:
-    """The dry run: plan the file, store what each row would do; writes no factor."""
-    progress = _reporter(factor_import.pk)
+def import_preview(factor_import: FactorImport, progress: Progress | None = None) -> FactorImport:
+    """The dry run: plan the file, store what each row would do; writes no factor.
+
+    Progress goes to the cache (import_progress) unless the caller listens itself (a terminal)."""
+    progress = progress or _reporter(factor_import.pk)
     FactorImport.objects.filter(pk=factor_import.pk).update(status=ImportStatus.PREVIEWING)
     plan, encoding = plan_import(factor_import, progress)
     factor_import.status = ImportStatus.PREVIEWED if plan.is_clean and plan.rows else ImportStatus.REFUSED
@@ -136,9 +146,9 @@ def import_confirm(
     return factor_import
 
 
-def import_apply(factor_import_id: int) -> FactorImport:
+def import_apply(factor_import_id: int, progress: Progress | None = None) -> FactorImport:
     """Write a confirmed import, all or nothing; a second call (a redelivered task) writes nothing."""
-    progress = _reporter(factor_import_id)
+    progress = progress or _reporter(factor_import_id)
     try:
         with transaction.atomic():
             factor_import = (FactorImport.objects.select_for_update().defer("content", "report")
@@ -197,6 +207,9 @@ def _report(plan: planning.Plan) -> list[dict]:
         entry = {"row": row.number, "action": row.action, "public_id": row.public_id}
         if row.factor_id:
             entry["factor_id"] = row.factor_id
+        if row.action in (RowAction.CREATE, RowAction.REVISE):
+            # What the preview page names the row by; a new factor has no public id yet.
+            entry["name_zh"] = row.identity["name_zh"]
         if row.issues:
             entry["issues"] = [[issue.column, issue.reason] for issue in row.issues]
         if row.diff:

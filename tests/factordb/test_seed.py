@@ -208,12 +208,13 @@ class TestTheLoadedSeed:
         assert set(parents) == {"grid"}
 
 
-    # Every seeded source: those cited by the published versions and those of the GWP sets.
+    # Every seeded source: those cited by the published versions, those of the GWP sets, and the
+    # OEFDB snapshot that factors imported with --format oefdb cite.
     def test_every_source_names_its_publisher_and_how_it_was_checked(self, seeded):
         cited = Source.objects.filter(versionsource__version__status=FactorStatus.PUBLISHED).distinct()
         assert cited.count() == 9
         sources = Source.objects.all()
-        assert sources.count() == 13
+        assert sources.count() == 14
         for source in sources:
             assert source.publisher, source
             assert source.verification_note, source
@@ -307,7 +308,7 @@ class TestTheLoadedSeed:
         call_command("loadseed")
         out = capsys.readouterr().out
         assert "factors      created    0  unchanged  134  differing    0" in out
-        assert "Seed loaded: 0 created, 388 unchanged, 0 differing." in out
+        assert "Seed loaded: 0 created, 390 unchanged, 0 differing." in out
 
 
 # --- Bad input --------------------------------------------------------------------------------

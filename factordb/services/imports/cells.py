@@ -28,7 +28,8 @@ class CellError(ValueError):
 def neutralise(text: str) -> str:
     """A cell text safe to open in a spreadsheet: one that would run as a formula gets a
     leading apostrophe. Plain numbers (-0.5) are not formulas and stay as they are."""
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+    # A text already written with such apostrophes ('=x) gets one more, since reading drops one.
+    if text.lstrip("'").startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
         return "'" + text
     return text
 
@@ -51,7 +52,7 @@ def is_blank(value) -> bool:
 
 def read_text(value) -> str:
     text = _text(value)
-    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+    if text.startswith("'") and text.lstrip("'").startswith(_FORMULA_START):
         return text[1:]
     _refuse_formula(text)
     return text
@@ -72,23 +73,23 @@ def read_decimal(value) -> Decimal | None:
     if isinstance(value, float):
         # The shortest text that reads back as the same float: what the spreadsheet showed.
         return Decimal(repr(value))
-    text = _text(value)
-    if text.isascii() and _PLAIN_NUMBER.match(text):
-        return Decimal(text)  # the common case, which the checks below would all let through
-    text = text.translate(_FULL_WIDTH).strip()
+    written = _text(value)
+    if written.isascii() and _PLAIN_NUMBER.match(written):
+        return Decimal(written)  # the common case, which the checks below would all let through
+    text = written.translate(_FULL_WIDTH).strip()
     if text.startswith("'"):
         text = text[1:]
     if text == "":
         return None
-    if "," in text or "，" in text:
+    if "," in text:
         raise CellError(_("数字“%(text)s”含逗号：无法判断是千位分隔符还是小数点。"
                           "请只用英文句点作小数点，且不加千位分隔符。")
-                        % {"text": text})
+                        % {"text": written})
     _refuse_formula(text)
     if not _PLAIN_NUMBER.match(text):
         raise CellError(_("“%(text)s”不是数字（只接受如 0.5366、-1.2、3E-05 的写法，"
                           "不含空格、单位或千位分隔符）。")
-                        % {"text": text})
+                        % {"text": written})
     try:
         number = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid decimals

@@ -2,7 +2,7 @@
 
 An export of a list is a valid import file of the same factors (export, then import, gives
 zero changes), so both sides read their columns from here. docs/import-format.md describes
-each column to its users; tests/factordb/imports/test_columns.py holds the two together.
+each column to its users; tests/factordb/imports/test_import_format_doc.py holds the two together.
 """
 
 from dataclasses import dataclass

@@ -48,6 +48,10 @@ METHOD_SENTENCES = {
     Methodology.MEE_ELECTRICITY_FOOTPRINT: _(
         "生态环境部、国家统计局与国家能源局公布的电力碳足迹因子（全生命周期，含各种温室气体），"
         "供产品碳足迹核算使用，不同于电力二氧化碳排放因子。"),
+    Methodology.OEFDB: _(
+        "Climatiq 开放排放因子数据库（OEFDB，CC BY-SA 4.0）汇编的其他国家机构发布的因子"
+        "（英国 BEIS、美国 EPA、法国 ADEME、GHG Protocol 等），各按其原始发布机构的方法；"
+        "经 OEFDB 映射导入，权威等级最低。"),
 }
 
 @public_page
@@ -87,6 +91,8 @@ def about(request: HttpRequest) -> HttpResponse:
 
 # Staff and account addresses, under every language's prefix: nothing there is for a crawler.
 PRIVATE_SECTIONS = ("admin/", "review/", "accounts/")
+# Files of whole lists: a crawler following every filter's download would build them all.
+FILE_SECTIONS = ("factors/export/",)
 
 
 @public_page
@@ -95,7 +101,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             prefix = reverse("home")
-        disallowed += [f"{prefix}{section}" for section in PRIVATE_SECTIONS]
+        disallowed += [f"{prefix}{section}" for section in (*PRIVATE_SECTIONS, *FILE_SECTIONS)]
     lines = ["User-agent: *", "Allow: /", *(f"Disallow: {path}" for path in disallowed),
              "", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -16,6 +16,7 @@ from factordb.models import (
     Category,
     Dataset,
     Factor,
+    FactorImport,
     FactorVersion,
     Gas,
     GwpSet,
@@ -51,6 +52,12 @@ def _factor(n: int) -> Factor:
     )
 
 
+def _import(n: int) -> FactorImport:
+    return FactorImport.objects.create(
+        file_name=f"factors-{n}.csv", file_sha256=f"{n:064x}", file_size=3, content=b"a,b",
+        created_by=UserFactory(), summary={"rows": n, "create": n, "revise": 0, "unchanged": 0, "issues": 0})
+
+
 def _version(n: int) -> FactorVersion:
     factory = PublishedVersionFactory if n % 2 else DraftVersionFactory
     return factory(factor=_factor(n), gwp_set=GwpSetFactory(code=f"S{n}"), author=UserFactory())
@@ -67,6 +74,7 @@ ROW_MAKERS: dict[type[Model], Callable[[int], Model]] = {
     GwpSet: lambda n: GwpSetFactory(code=f"S{n}"),
     Factor: _factor,
     FactorVersion: _version,
+    FactorImport: _import,
     Release: lambda n: ReleaseFactory(created_by=UserFactory()),
     User: lambda n: UserFactory(),
     ApiKey: lambda n: ApiKeyFactory(),

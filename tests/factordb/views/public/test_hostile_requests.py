@@ -37,7 +37,8 @@ def pages():
     factor = version.factor
     release = ReleaseFactory(name="hostile.1")
     return [
-        reverse("home"), reverse("factor_search"), reverse("search"), reverse("compare"),
+        reverse("home"), reverse("factor_search"), reverse("search"), reverse("factor_export"),
+        reverse("compare"),
         reverse("factor", args=[factor.public_id]), reverse("categories"),
         reverse("category", args=[factor.category.code]), reverse("regions"),
         reverse("region", args=[factor.region.code]), reverse("releases"),

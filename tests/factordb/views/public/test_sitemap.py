@@ -118,6 +118,9 @@ def test_robots_txt_keeps_crawlers_out_of_staff_pages_and_names_the_sitemap(clie
     lines = response.content.decode().splitlines()
     for path in ("/admin/", "/review/", "/accounts/", "/en/admin/", "/en/review/", "/en/accounts/"):
         assert f"Disallow: {path}" in lines
+    # The list downloads: a crawler following every filter's link would build every file.
+    assert "Disallow: /factors/export/" in lines
+    assert "Disallow: /en/factors/export/" in lines
     assert "Allow: /" in lines
     assert "Disallow: /" not in lines  # the public pages stay open
     assert f"Sitemap: {HOST}/sitemap.xml" in lines
