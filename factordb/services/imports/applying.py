@@ -174,7 +174,9 @@ def _copy(model: type[models.Model], rows: list[dict]) -> None:
     # conversion to reach the database.
     columns = [(f.attname, f if isinstance(f, models.JSONField) else None) for f in fields]
     sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # Django's wrapper turns psycopg's errors into its own (a unique violation into the
+    # IntegrityError the caller catches), as it does for every query it runs itself.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row([row[attname] if json is None else json.get_db_prep_save(row[attname], connection)
                             for attname, json in columns])
