@@ -4,11 +4,12 @@ Written in batches of rows inside the caller's transaction, so an import is all 
 Each row written gets its history row, as a save would, naming the confirming editor: who
 wrote a version's content may not review it, whether it was typed in the admin or imported.
 
-On PostgreSQL the rows go in by COPY (docs/adr/0023-imports-written-by-copy.md): Django's
-bulk_create and simple-history's bulk_create_with_history build a model instance for every
-row and its history row and convert every value through the field, which made writing
-100,000 drafts cost ten times what planning them did. Elsewhere (SQLite, in development and
-tests) the same rows go through bulk_create_with_history.
+On PostgreSQL the rows go in by COPY: Django's bulk_create and simple-history's
+bulk_create_with_history build a model instance for every row and its history row and
+convert every value through its field, which made writing 100,000 drafts cost ten times
+what planning them did. Elsewhere (SQLite, in development and tests) the same rows go
+through bulk_create_with_history. Why, and what holds the two equal:
+docs/adr/0023-imports-checked-once-per-value-and-written-by-copy.md.
 """
 
 from collections.abc import Callable
