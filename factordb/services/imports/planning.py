@@ -234,7 +234,9 @@ def _read_row(row: SourceRow, layout: _Layout, registry: _Registry, unknown: dic
             if repeated:
                 read[key] = value
         values[column.name] = value
-        if column.required and (value is None or value == ""):
+        # A reader that already refused the row (a foreign format's mapping, say) leaves the
+        # cells it could not fill blank: saying so again would report one problem twice.
+        if column.required and (value is None or value == "") and not row.issues:
             problem(column.name, _("必填，不能为空。"))
     amounts, citations = {}, {}
     for name, other, is_gas in layout.parts:

@@ -72,3 +72,11 @@ def _confirmed(editor, content):
     assert preview.status == ImportStatus.PREVIEWED, preview.report
     return factor_imports.import_confirm(factor_import=preview, actor=editor, file_sha256=preview.file_sha256,
                                          previewed_at=preview.previewed_at)
+
+
+def test_a_row_the_mapping_refused_is_not_reported_again_for_the_cells_it_left_blank(seeded, editor):
+    preview = previewed(editor, oefdb.SNAPSHOT.read_bytes(), file_format="oefdb")
+    first = next(entry for entry in preview.report if entry["row"] == 2)
+    columns = [column for column, _reason in first["issues"]]
+    assert "category" in columns or "lca_activity" in columns
+    assert all("必填" not in reason for _column, reason in first["issues"])
