@@ -195,7 +195,8 @@ def start_gunicorn() -> subprocess.Popen:
     sys.exit("gunicorn did not answer within a minute")
 
 
-def machine() -> str:
+def machine(serving: str = f"gunicorn {WORKERS} sync workers, wrk 1 thread") -> str:
+    """The machine, Python and PostgreSQL a run measured on, and `serving` (what else took part)."""
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     memory = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
@@ -205,7 +206,7 @@ def machine() -> str:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
     return (f"{os.cpu_count()} cores ({cpu}), {memory} GiB, Python {platform.python_version()}, "
-            f"PostgreSQL {postgres}, gunicorn {WORKERS} sync workers, wrk 1 thread")
+            f"PostgreSQL {postgres}, {serving}")
 
 
 def report(figures: dict[str, Figures], latency: dict[str, Figures]) -> list[str]:

@@ -31,7 +31,6 @@ import csv
 import io
 import json
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -317,17 +316,11 @@ def run_child(step: str) -> dict:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal"))) // 1024 // 1024
     import psycopg
-    from django.db import connection
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0]
-    return (f"{os.cpu_count()} cores ({cpu}), {memory} GiB, Python {platform.python_version()}, "
-            f"PostgreSQL {postgres}, psycopg {psycopg.__version__}")
+
+    from bench import api
+
+    return api.machine(f"psycopg {psycopg.__version__}")
 
 
 def report(figures: dict, file_bytes: int) -> list[str]:
