@@ -277,7 +277,7 @@ class FactorImportAdmin(admin.ModelAdmin):
                                   counts[RowAction.REVISE]),
             "can_confirm": (factor_import.status == ImportStatus.PREVIEWED and is_uploader
                             and has_role(user, Role.EDITOR)),
-            "nothing_to_write": not counts[RowAction.CREATE] and not counts[RowAction.REVISE],
+            "nothing_to_write": factor_import.writes_nothing,
             "confirm_form": ConfirmForm.of(factor_import),
             "confirm_url": self._url("confirm", factor_import),
         }

@@ -67,6 +67,11 @@ class FactorImport(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name}"
 
+    @property
+    def writes_nothing(self) -> bool:
+        """Whether the preview found no row to write: every row as the database already has it."""
+        return not self.summary.get(RowAction.CREATE) and not self.summary.get(RowAction.REVISE)
+
 
 class ImportedVersion(models.Model):
     """A draft an import wrote, with the file row it came from."""

@@ -97,7 +97,7 @@ class Command(BaseCommand):
             self._write_report(preview, report)
             issues = preview.summary.get("issues", 0)
             raise CommandError(f"The preview found {issues} issue(s): nothing was imported.")
-        if not preview.summary.get(RowAction.CREATE) and not preview.summary.get(RowAction.REVISE):
+        if preview.writes_nothing:
             # Every row is as the database has it: confirming would write an import of nothing.
             self._write_report(preview, report)
             self.stdout.write(self.style.SUCCESS("Nothing to import: every row is the same as its factor's "
