@@ -208,6 +208,12 @@ def published_version_of(factor_id: int) -> FactorVersion | None:
                 Prefetch("gas_amounts", queryset=GasAmount.objects.select_related("gas"))).first())
 
 
+def published_by_factor(factor_ids) -> dict[int, FactorVersion]:
+    """The published version of each factor that has one."""
+    return {v.factor_id: v for v in FactorVersion.objects.filter(factor_id__in=list(factor_ids),
+                                                                 status=FactorStatus.PUBLISHED)}
+
+
 def version_diff(version: FactorVersion) -> VersionDiff:
     """Field by field and gas by gas, the version against its factor's published version."""
     published = published_version_of(version.factor_id)

@@ -5,7 +5,14 @@ import os
 from celery import shared_task
 
 from factordb.models import FactorImport
-from factordb.services import factor_imports, health, notifications, review
+from factordb.services import (
+    change_set_review,
+    factor_imports,
+    health,
+    notifications,
+    review,
+    set_notifications,
+)
 
 
 @shared_task(name="factordb.platform_health")
@@ -16,12 +23,22 @@ def platform_health() -> dict[str, bool | int]:
 
 @shared_task(name="factordb.publish_due_versions")
 def publish_due_versions() -> list[str]:
-    return [str(version) for version in review.publish_due_versions()]
+    # Change sets first: a set's rows are published together, never one by one.
+    sets = [str(change_set) for change_set in change_set_review.publish_due_change_sets()]
+    return sets + [str(version) for version in review.publish_due_versions()]
 
 
 @shared_task(name="factordb.send_notification", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_notification(event: str, version_id: int, assignment_id: int | None = None) -> int:
     return notifications.send(event, version_id=version_id, assignment_id=assignment_id)
+
+
+@shared_task(name="factordb.send_change_set_notification", autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
+def send_change_set_notification(event: str, change_set_id: int, actor_id: int | None, comment: str = "",
+                                 recipient_ids: list[int] | None = None) -> int:
+    return set_notifications.send(event, change_set_id=change_set_id, actor_id=actor_id, comment=comment,
+                                  recipient_ids=recipient_ids)
 
 
 # acks_late: a worker lost mid-import gets the task again; applying writes once per confirmation.

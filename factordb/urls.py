@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from api.exceptions import unknown_address
 from factordb import views
-from factordb.views import dashboard, review
+from factordb.views import change_sets, dashboard, review
 from factordb.views.public import browse, compare, factor, pages, releases, search, sources
 
 review_patterns = [
@@ -16,6 +16,11 @@ review_patterns = [
     path("dashboard/versions/<int:pk>/schedule/", dashboard.schedule, name="schedule"),
     path("dashboard/versions/<int:pk>/withdraw/", dashboard.withdraw, name="withdraw"),
     path("dashboard/conflicts/<int:pk>/clear/", dashboard.clear_conflict, name="clear_conflict"),
+    path("inbox/", change_sets.inbox, name="inbox"),
+    path("change-sets/", change_sets.change_set_list, name="change_sets"),
+    path("change-sets/<int:pk>/", change_sets.change_set_detail, name="change_set"),
+    path("change-sets/<int:pk>/publish/", change_sets.change_set_publish, name="change_set_publish"),
+    path("change-sets/<int:pk>/<str:action>/", change_sets.change_set_action, name="change_set_action"),
 ]
 
 urlpatterns = [

@@ -42,7 +42,9 @@ from factordb.models import (
 )
 from factordb.services import review as review_services
 from factordb.services.imports import columns
+from factordb.views import change_sets as change_set_views
 from factordb.views import review as review_views
+from tests import change_set_scenes
 from tests.factordb.admin.helpers import change_form_data
 from tests.factordb.admin.rows import ROW_MAKERS
 from tests.factories import (
@@ -147,6 +149,7 @@ def dispatched_actions() -> dict[str, list[str]]:
     return {
         "admin:factordb_factorversion_workflow": list(workflow.STEPS),
         "review:assignment": list(review_views.SERVICES),
+        "review:change_set_action": list(change_set_views.ACTIONS),
         **changelist_actions(),
     }
 
@@ -503,6 +506,9 @@ BUILDERS: dict[str, Builder] = {
     "admin:factordb_factorimport_confirm": import_confirm,
     "admin:accounts_apikey_revoke": api_key_revoke,
     "review:clear_conflict": clear_conflict,
+    **{f"review:change_set_action:{name}": build
+       for name, build in change_set_scenes.ACTION_BUILDERS.items()},
+    "review:change_set_publish": change_set_scenes.publish,
     "admin:factordb_factor_correct": correction_builder(lambda: SourcedPublishedVersionFactory().factor,
                                                         name_en="Corrected name"),
     "admin:factordb_source_correct": correction_builder(_cited_source, title="Corrected title"),
@@ -542,6 +548,10 @@ def read_only_url(name: str) -> str:
         return reverse(name, args=[ContentType.objects.get_for_model(Category).pk, category.pk])
     if name == "review:assignment":
         return reverse(name, args=[InReviewVersionFactory(reviewers=[UserFactory()]).assignments.get().pk])
+    if name == "review:change_set":
+        return reverse(name, args=[change_set_scenes.submitted().pk])
+    if name == "review:change_set_action":  # an action no registry holds
+        return reverse(name, args=[change_set_scenes.submitted().pk, "no-such-action"])
     if name in PUBLIC_PAGE_ARGUMENTS:
         return reverse(name, args=[PUBLIC_PAGE_ARGUMENTS[name]()])
     return reverse(name)

@@ -135,6 +135,21 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "review:schedule": APPROVERS,
     "review:withdraw": APPROVERS,
     "review:clear_conflict": APPROVERS,
+    "review:inbox": READS,
+    "review:change_sets": READS,
+    "review:change_set": READS,  # an action must be named: the rows below
+    "review:change_set_action": READS,
+    "review:change_set_action:submit": EDITORS,
+    "review:change_set_action:revise": EDITORS,
+    "review:change_set_action:assign": APPROVERS,
+    "review:change_set_action:unassign": APPROVERS,
+    "review:change_set_action:decide": REVIEWERS,
+    "review:change_set_action:declare_conflict": REVIEWERS,
+    # The discussion is its participants': reviewers of the set and approvers.
+    "review:change_set_action:comment": REVIEWERS | APPROVERS,
+    "review:change_set_action:resolve": REVIEWERS | APPROVERS,
+    "review:change_set_action:reopen": REVIEWERS | APPROVERS,
+    "review:change_set_publish": APPROVERS,
     # --- Public pages and signing in -----------------------------------------------------
     "home": READS,
     # --- The public pages: reads, for anyone -------------------------------------------------

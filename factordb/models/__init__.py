@@ -1,3 +1,4 @@
+from .change_set import ChangeSet, ChangeSetKind, ChangeSetRow, ReviewComment, Verdict
 from .factor import Factor, FactorVersion, GasAmount, PublishedVersionError, VersionSource
 from .imports import FactorImport, ImportedVersion, ImportFormat, ImportStatus, RowAction
 from .publication import PublicationLock
@@ -7,6 +8,9 @@ from .review import ConflictOfInterest, ReviewAssignment, ReviewDecision, Workfl
 
 __all__ = [
     "Category",
+    "ChangeSet",
+    "ChangeSetKind",
+    "ChangeSetRow",
     "ConflictOfInterest",
     "Dataset",
     "Factor",
@@ -28,11 +32,13 @@ __all__ = [
     "ReleaseFactor",
     "ReleaseFrozenError",
     "ReviewAssignment",
+    "ReviewComment",
     "ReviewDecision",
     "RowAction",
     "Source",
     "Unit",
     "UnitAlias",
+    "Verdict",
     "VersionSource",
     "WorkflowEvent",
 ]

@@ -39,6 +39,10 @@ class ReviewAssignment(models.Model):
     # None: not yet declared; False: declared no conflict; True: declared a conflict (recused).
     conflict_of_interest = models.BooleanField(_("存在利益冲突"), null=True)
     comment = models.TextField(_("评审意见"), blank=True)
+    # Set when the version was assigned as a row of a change set: the set and its round.
+    change_set = models.ForeignKey("factordb.ChangeSet", verbose_name=_("变更集"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="assignments")
+    change_set_round = models.PositiveSmallIntegerField(_("变更集评审轮次"), null=True, blank=True)
     decided_at = models.DateTimeField(_("评审时间"), null=True, blank=True)
     history = HistoricalRecords()
 

@@ -20,6 +20,7 @@ from factordb.constants import FactorStatus
 from factordb.errors import InvalidTransition, WorkflowError
 from factordb.models import ConflictOfInterest, FactorVersion, ReviewAssignment, ReviewDecision
 from factordb.services import independence, notifications
+from factordb.services.change_sets import refuse_if_in_set
 from factordb.services.publication import hold_publication_lock, retry_on_conflict
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ def approvals_in_current_round(version: FactorVersion) -> int:
 def factor_version_submit(*, version: FactorVersion, actor, comment: str = "") -> FactorVersion:
     require_role(actor, Role.EDITOR)
     version = _locked(version)
+    refuse_if_in_set(version)
     workflow.guard(version, "submit")
     if not version.version_sources.exists():
         raise ValidationError({"version_sources": _("提交评审前须至少注明一个来源。")})
@@ -88,6 +90,7 @@ def factor_version_revise(*, version: FactorVersion, actor, comment: str = "") -
     """Take a version sent back for changes into draft again, for the editor to correct."""
     require_role(actor, Role.EDITOR)
     version = _locked(version)
+    refuse_if_in_set(version)
     workflow.transition(version, "revise", actor=actor, comment=comment)
     return version
 
@@ -99,6 +102,7 @@ def factor_version_revise(*, version: FactorVersion, actor, comment: str = "") -
 def review_assign(*, version: FactorVersion, reviewer, actor) -> ReviewAssignment:
     require_role(actor, Role.APPROVER)
     version = _locked(version)
+    refuse_if_in_set(version)
     if version.status not in (FactorStatus.SUBMITTED, FactorStatus.IN_REVIEW):
         workflow.guard(version, "start_review")
     if not has_role(reviewer, Role.REVIEWER):
@@ -146,6 +150,7 @@ def _open_assignment_of(assignment: ReviewAssignment, actor) -> ReviewAssignment
     assignment = _locked_assignment(assignment)
     if assignment.reviewer_id != actor.pk:
         raise ForbiddenAction(_("只能对指派给自己的评审作出结论。"))
+    refuse_if_in_set(assignment.version)
     if assignment.version.author_id == actor.pk:
         raise ForbiddenAction(_("作者不能评审自己的版本。"))
     if assignment.decision != ReviewDecision.PENDING:
@@ -183,12 +188,12 @@ def review_declare_conflict(*, assignment: ReviewAssignment, actor, comment: str
     are out of its later rounds and versions too, until an approver clears it."""
     assignment = _open_assignment_of(assignment, actor)
     _decide(assignment, ReviewDecision.RECUSED, _require_comment(comment), conflict_of_interest=True)
-    _record_conflict(assignment, actor=actor)
+    record_conflict(assignment, actor=actor)
     notifications.queue("recused", version=assignment.version, assignment=assignment)
     return assignment
 
 
-def _record_conflict(assignment: ReviewAssignment, *, actor) -> None:
+def record_conflict(assignment: ReviewAssignment, *, actor) -> None:
     # The conflict holds for the factor until an approver clears it; one already open stands.
     factor_id = assignment.version.factor_id
     if ConflictOfInterest.objects.filter(factor_id=factor_id, reviewer=actor,
@@ -260,15 +265,21 @@ def supersede_current(version: FactorVersion, *, actor, at: datetime, comment: s
         workflow.transition(current, "supersede", actor=actor, comment=comment)
 
 
-def _publish(version: FactorVersion, *, actor, at: datetime, comment: str) -> FactorVersion:
+def publish_version(version: FactorVersion, *, actor, at: datetime, comment: str, counted: int | None = None,
+                    notify: bool = True) -> FactorVersion:
+    """Publish a (row-locked) approved version at `at`, under the publication lock; `counted`:
+    its approvals, when the caller counted them for many versions at once."""
     workflow.guard(version, "publish")
-    if approvals_in_current_round(version) < required_approvals():
+    if counted is None:
+        counted = approvals_in_current_round(version)
+    if counted < required_approvals():
         raise InvalidTransition(_("同意的评审专家不足 %(n)d 位。") % {"n": required_approvals()})
     supersede_current(version, actor=actor, at=at, comment=_("由 v%(n)d 取代") % {"n": version.version})
     version.published_at = at
     version.scheduled_publication_at = None
     workflow.transition(version, "publish", actor=actor, comment=comment)
-    notifications.queue("published", version=version)
+    if notify:
+        notifications.queue("published", version=version)
     return version
 
 
@@ -289,14 +300,16 @@ def factor_version_publish(*, version: FactorVersion, actor, comment: str = "") 
     require_role(actor, Role.APPROVER)
     hold_publication_lock()
     version = _locked(version)
+    refuse_if_in_set(version)
     _refuse_own_version(version, actor)
-    return _publish(version, actor=actor, at=timezone.now(), comment=comment)
+    return publish_version(version, actor=actor, at=timezone.now(), comment=comment)
 
 
 @transaction.atomic
 def factor_version_schedule_publication(*, version: FactorVersion, actor, at: datetime) -> FactorVersion:
     require_role(actor, Role.APPROVER)
     version = _locked(version)
+    refuse_if_in_set(version)
     workflow.guard(version, "publish")
     _refuse_own_version(version, actor)
     if at is None or timezone.is_naive(at):
@@ -342,7 +355,7 @@ def _publish_if_due(pk: int, *, now: datetime) -> FactorVersion | None:
         return None
     require_role(version.scheduled_by, Role.APPROVER)
     _refuse_own_version(version, version.scheduled_by)
-    return _publish(version, actor=version.scheduled_by, at=now, comment=_("按计划发布"))
+    return publish_version(version, actor=version.scheduled_by, at=now, comment=_("按计划发布"))
 
 
 @retry_on_conflict

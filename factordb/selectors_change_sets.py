@@ -1,0 +1,297 @@
+"""What the change set pages show: rows with their values, rounds, threads, and each inbox.
+
+A set may hold thousands of rows, so the row table is read a page at a time, and the
+summaries over all rows are computed from plain value lists in a fixed number of queries.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from accounts.roles import Role, has_role
+from factordb.constants import FactorStatus as S
+from factordb.models import ChangeSet, FactorVersion, ReviewAssignment, ReviewComment, ReviewDecision
+from factordb.selectors import DIFF_FIELDS, _shown, published_by_factor
+from factordb.services import independence
+from factordb.services.change_set_review import content_fingerprint, required_approvals
+
+ROWS_PER_PAGE = 100
+TOP_CHANGES = 20
+
+
+@dataclass
+class Row:
+    version: FactorVersion
+    published: FactorVersion | None
+    # Fields whose shown value differs from the published version's (all of them for a new factor).
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def old(self) -> Decimal | None:
+        return self.published.co2e_total.normalize() if self.published else None
+
+    @property
+    def new(self) -> Decimal:
+        return self.version.co2e_total.normalize()
+
+    @property
+    def change_pct(self) -> Decimal | None:
+        if self.old is None or not self.old:
+            return None
+        return ((self.new - self.old) / self.old * 100).quantize(Decimal("0.01"))
+
+
+def _changed_fields(version: FactorVersion, published: FactorVersion | None) -> list[str]:
+    return [name for name in DIFF_FIELDS if _shown(version, name) != _shown(published, name)]
+
+
+def rows_page(
+    change_set: ChangeSet, *, q: str = "", only_changed_value: bool = False, page: int | str = 1
+) -> Page:
+    """One page of the set's rows, each with its published version and what changed.
+    `q` narrows by public id or name; `only_changed_value` keeps rows whose total changes."""
+    versions = change_set.current_versions().select_related("factor__unit", "factor__region", "gwp_set")
+    if q:
+        versions = versions.filter(
+            Q(factor__public_id__icontains=q)
+            | Q(factor__name_zh__icontains=q)
+            | Q(factor__name_en__icontains=q)
+        )
+    if only_changed_value:
+        versions = versions.exclude(pk__in=_same_total(versions))
+    page_obj = Paginator(versions, ROWS_PER_PAGE).get_page(page)
+    on_page = list(page_obj.object_list)
+    published = published_by_factor(v.factor_id for v in on_page)
+    page_obj.object_list = [
+        Row(
+            version=v,
+            published=published.get(v.factor_id),
+            changed=_changed_fields(v, published.get(v.factor_id)),
+        )
+        for v in on_page
+    ]
+    return page_obj
+
+
+def _same_total(versions: QuerySet) -> list[int]:
+    """Rows whose total equals their factor's published total."""
+    totals = dict(
+        FactorVersion.objects.filter(
+            status=S.PUBLISHED, factor_id__in=versions.values("factor_id")
+        ).values_list("factor_id", "co2e_total")
+    )
+    return [
+        pk
+        for pk, factor_id, total in versions.values_list("pk", "factor_id", "co2e_total")
+        if factor_id in totals and totals[factor_id] == total
+    ]
+
+
+@dataclass
+class Summary:
+    """What publishing the set changes, over all its rows."""
+
+    rows: int
+    new_factors: int
+    revisions: int
+    value_changes: int
+    largest: list[dict]
+    fingerprint: str
+
+
+def publication_summary(change_set: ChangeSet) -> Summary:
+    versions = list(change_set.current_versions().select_related("factor__unit"))
+    published = published_by_factor(v.factor_id for v in versions)
+    changes = []
+    for version in versions:
+        old = published.get(version.factor_id)
+        if old is not None and old.co2e_total != version.co2e_total:
+            pct = (
+                ((version.co2e_total - old.co2e_total) / old.co2e_total * 100).quantize(Decimal("0.01"))
+                if old.co2e_total
+                else None
+            )
+            changes.append(
+                {
+                    "version": version,
+                    "old": old.co2e_total.normalize(),
+                    "new": version.co2e_total.normalize(),
+                    "pct": pct,
+                }
+            )
+    changes.sort(key=lambda c: abs(c["pct"]) if c["pct"] is not None else Decimal("Infinity"), reverse=True)
+    return Summary(
+        rows=len(versions),
+        new_factors=sum(1 for v in versions if v.factor_id not in published),
+        revisions=sum(1 for v in versions if v.factor_id in published),
+        value_changes=len(changes),
+        largest=changes[:TOP_CHANGES],
+        fingerprint=content_fingerprint(versions),
+    )
+
+
+def approvals(change_set: ChangeSet) -> int:
+    """Approvals the whole set has: the fewest any of its rows has (each counted as for a version)."""
+    versions = list(change_set.current_versions())
+    if not versions:
+        return 0
+    return min(independence.counted_approvals(versions).values())
+
+
+@dataclass
+class RoundEntry:
+    number: int
+    decisions: list[ReviewAssignment]
+
+
+def rounds(change_set: ChangeSet) -> list[RoundEntry]:
+    """Each round, newest first, with each reviewer's decision in it (one entry per reviewer)."""
+    seen: dict[tuple[int, int], ReviewAssignment] = {}
+    for assignment in (
+        ReviewAssignment.objects.filter(change_set=change_set)
+        .select_related("reviewer")
+        .order_by("change_set_round", "assigned_at", "pk")
+    ):
+        seen.setdefault((assignment.change_set_round, assignment.reviewer_id), assignment)
+    by_round: dict[int, list[ReviewAssignment]] = {}
+    for (number, _reviewer), assignment in seen.items():
+        by_round.setdefault(number, []).append(assignment)
+    return [
+        RoundEntry(number=n, decisions=by_round.get(n, [])) for n in range(change_set.review_round, 0, -1)
+    ]
+
+
+def threads(change_set: ChangeSet) -> list[ReviewComment]:
+    """Opening comments with their replies, oldest first; decisions are listed as threads too."""
+    return list(
+        ReviewComment.objects.filter(change_set=change_set, thread__isnull=True)
+        .select_related("author", "resolved_by", "version__factor")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=ReviewComment.objects.select_related("author").order_by("created_at", "pk"),
+            )
+        )
+    )
+
+
+def my_open_assignment_round(change_set: ChangeSet, user) -> bool:
+    return ReviewAssignment.objects.filter(
+        change_set=change_set,
+        change_set_round=change_set.review_round,
+        reviewer=user,
+        decision=ReviewDecision.PENDING,
+    ).exists()
+
+
+@dataclass
+class SinceMyReview:
+    decided_at: object
+    review_round: int
+    rows: list[dict]
+
+
+def changes_since_my_last_review(change_set: ChangeSet, user) -> SinceMyReview | None:
+    """Each row whose content changed since the reviewer's last decision on the set, field by
+    field: what they saw then (history as of that moment) against what is there now."""
+    last = (
+        ReviewAssignment.objects.filter(change_set=change_set, reviewer=user, decided_at__isnull=False)
+        .exclude(change_set_round=change_set.review_round)
+        .order_by("-decided_at")
+        .first()
+    )
+    if last is None:
+        return None
+    rows = []
+    for version in change_set.current_versions().select_related("factor"):
+        then = (
+            version.history.as_of(last.decided_at)
+            if version.history.filter(history_date__lte=last.decided_at).exists()
+            else None
+        )
+        if then is None:
+            rows.append({"version": version, "fields": [], "new_row": True})
+            continue
+        fields = [
+            {
+                "name": name,
+                "label": FactorVersion._meta.get_field(name).verbose_name,
+                "then": _shown(then, name),
+                "now": _shown(version, name),
+            }
+            for name in DIFF_FIELDS
+            if _shown(then, name) != _shown(version, name)
+        ]
+        if fields:
+            rows.append({"version": version, "fields": fields, "new_row": False})
+    return SinceMyReview(decided_at=last.decided_at, review_round=last.change_set_round, rows=rows)
+
+
+@dataclass
+class Inbox:
+    to_review: list[ChangeSet]
+    to_revise: list[ChangeSet]
+    to_assign: list[ChangeSet]
+    to_publish: list[ChangeSet]
+
+    @property
+    def count(self) -> int:
+        return len(self.to_review) + len(self.to_revise) + len(self.to_assign) + len(self.to_publish)
+
+
+def _listed(sets: QuerySet) -> list[ChangeSet]:
+    return list(
+        sets.annotate(size=Count("rows", filter=Q(rows__left_at__isnull=True)))
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+def inbox(user) -> Inbox:
+    """What needs the user now, by what they must do."""
+    empty = ChangeSet.objects.none()
+    pending = ReviewAssignment.objects.filter(
+        reviewer=user,
+        decision=ReviewDecision.PENDING,
+        change_set__status=S.IN_REVIEW,
+        change_set_round=F("change_set__review_round"),
+    )
+    to_review = (
+        ChangeSet.objects.filter(pk__in=pending.values("change_set_id"))
+        if has_role(user, Role.REVIEWER)
+        else empty
+    )
+    to_revise = (
+        ChangeSet.objects.filter(status=S.CHANGES_REQUESTED)
+        .filter(Q(author=user) | Q(rows__version__author=user, rows__left_at__isnull=True))
+        .distinct()
+        if has_role(user, Role.EDITOR)
+        else empty
+    )
+    approver = has_role(user, Role.APPROVER)
+    return Inbox(
+        to_review=_listed(to_review),
+        to_revise=_listed(to_revise),
+        to_assign=_listed(ChangeSet.objects.filter(status=S.SUBMITTED)) if approver else [],
+        to_publish=_listed(ChangeSet.objects.filter(status=S.APPROVED)) if approver else [],
+    )
+
+
+def sets_for_approvers(statuses: tuple[str, ...]) -> list[ChangeSet]:
+    """Sets in these states with what an approver weighs: size, round, approvals, open threads."""
+    sets = _listed(ChangeSet.objects.filter(status__in=statuses))
+    open_threads = dict(
+        ReviewComment.objects.filter(
+            change_set__in=sets, thread__isnull=True, verdict="", resolved_at__isnull=True
+        )
+        .values_list("change_set")
+        .annotate(n=Count("pk"))
+        .values_list("change_set", "n")
+    )
+    for change_set in sets:
+        change_set.open_threads = open_threads.get(change_set.pk, 0)
+        change_set.approvals = approvals(change_set)
+        change_set.required = required_approvals()
+    return sets
