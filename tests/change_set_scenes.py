@@ -204,3 +204,12 @@ ACTION_BUILDERS = {
     "resolve": resolve,
     "reopen": reopen,
 }
+
+
+def admin_new(scene):
+    """Two drafts ticked in the versions' list, with the set's title and reason."""
+    from tests.permission_matrix import Call
+
+    drafts = [DraftVersionFactory() for _ in range(2)]
+    return Call(reverse("admin:factordb_changeset_new"),
+                {"versions": ",".join(str(d.pk) for d in drafts), "title": "两个草稿", "description": "同一公告"})

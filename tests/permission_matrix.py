@@ -509,6 +509,7 @@ BUILDERS: dict[str, Builder] = {
     **{f"review:change_set_action:{name}": build
        for name, build in change_set_scenes.ACTION_BUILDERS.items()},
     "review:change_set_publish": change_set_scenes.publish,
+    "admin:factordb_changeset_new": change_set_scenes.admin_new,
     "admin:factordb_factor_correct": correction_builder(lambda: SourcedPublishedVersionFactory().factor,
                                                         name_en="Corrected name"),
     "admin:factordb_source_correct": correction_builder(_cited_source, title="Corrected title"),
@@ -533,6 +534,8 @@ def read_only_url(name: str) -> str:
     """An address of a page that only reads, for checking that a POST to it changes nothing."""
     if name == "admin:factordb_factorversion_workflow":  # a step no registry holds
         return reverse(name, args=[SourcedDraftVersionFactory().pk, "no-such-step"])
+    if "_changelist:" in name:  # a changelist action that only leads to another page
+        return reverse(name.rpartition(":")[0])
     model, view = _registered_model_view(name)
     if model is not None and view == "changelist":
         return _admin_url(model, view)

@@ -102,6 +102,12 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "admin:factordb_factorimport_template": READS,  # the blank template: read-only
     "admin:factordb_factorimport_upload": EDITORS,
     "admin:factordb_factorimport_confirm": EDITORS,
+    # --- Change sets: put together from drafts by editors; never edited in the admin ------
+    **{f"admin:factordb_changeset_{view}": NOBODY for view in ("add", "change", "delete")},
+    **{f"admin:factordb_changeset_{view}": READS for view in ("changelist", "history", "simple_history")},
+    "admin:factordb_changeset_new": EDITORS,
+    # Ticking drafts only leads to the page above, which asks for the title and reason.
+    "admin:factordb_factorversion_changelist:make_change_set": READS,
     # --- Releases: cut by an approver, sealed for ever -------------------------------------
     **model_rows("factordb_release", add=NOBODY, change=NOBODY, delete=NOBODY),
     "admin:factordb_release_cut": APPROVERS,

@@ -16,6 +16,7 @@ from factordb.errors import EditConflict
 from factordb.models import Factor, FactorVersion, GasAmount, VersionSource
 from factordb.services import corrections, factors
 
+from .change_sets import make_change_set
 from .corrections import CorrectionAdminMixin
 from .history import CHANGE_REASON_FIELD, AuditedAdminMixin, display_value
 from .imports import ImportFilter
@@ -212,6 +213,7 @@ class FactorVersionAdmin(WorkflowActionsMixin, AuditedAdminMixin):
     autocomplete_fields = ("factor", "gwp_set")
     readonly_fields = (*WORKFLOW_FIELDS, "created_at", "updated_at")
     inlines = (GasAmountInline, VersionSourceInline)
+    actions = (make_change_set,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The breakdown column reads every row's gas amounts: one extra query for the page.

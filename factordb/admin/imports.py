@@ -37,7 +37,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import Role, has_role
 from factordb import tasks
 from factordb.http import message_of, perform
-from factordb.models import FactorImport, ImportedVersion, ImportFormat, ImportStatus, RowAction
+from factordb.models import ChangeSet, FactorImport, ImportedVersion, ImportFormat, ImportStatus, RowAction
 from factordb.services import factor_imports, import_reports
 from factordb.services.imports import reading, template
 from factordb.services.list_exports import CONTENT_TYPES, ExportFormat
@@ -287,6 +287,11 @@ class FactorImportAdmin(admin.ModelAdmin):
             context["drafts"] = _section(written[:SHOWN_PER_SECTION], factor_import.summary.get("written", 0))
             context["drafts_url"] = (reverse(f"{self.admin_site.name}:factordb_factorversion_changelist")
                                      + f"?{ImportFilter.parameter_name}={factor_import.pk}")
+            # One import is reviewed as one change set: the page leads to it, or to making it.
+            change_set = ChangeSet.objects.filter(factor_import=factor_import).first()
+            context["change_set"] = change_set
+            context["new_change_set_url"] = (reverse(f"{self.admin_site.name}:factordb_changeset_new")
+                                             + f"?import={factor_import.pk}") if change_set is None else ""
         return TemplateResponse(request, "admin/factordb/factorimport/import.html", context, status=status)
 
     # --- Progress -------------------------------------------------------------------------------

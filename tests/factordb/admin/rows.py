@@ -16,6 +16,8 @@ from factordb.models import (
     Category,
     Dataset,
     Factor,
+    ChangeSet,
+    ChangeSetRow,
     FactorImport,
     FactorVersion,
     Gas,
@@ -63,6 +65,13 @@ def _version(n: int) -> FactorVersion:
     return factory(factor=_factor(n), gwp_set=GwpSetFactory(code=f"S{n}"), author=UserFactory())
 
 
+def _change_set(n: int) -> ChangeSet:
+    draft = DraftVersionFactory()
+    change_set = ChangeSet.objects.create(title=f"变更集 {n}", description="理由", kind="version", author=draft.author)
+    ChangeSetRow.objects.create(change_set=change_set, version=draft)
+    return change_set
+
+
 ROW_MAKERS: dict[type[Model], Callable[[int], Model]] = {
     Category: lambda n: CategoryFactory(code=f"c{n}", parent=CategoryFactory(code=f"parent{n}")),
     Region: lambda n: RegionFactory(code=f"CN-R{n}", kind=RegionKind.GRID, name_zh=f"地区{n}",
@@ -76,6 +85,7 @@ ROW_MAKERS: dict[type[Model], Callable[[int], Model]] = {
     FactorVersion: _version,
     FactorImport: _import,
     Release: lambda n: ReleaseFactory(created_by=UserFactory()),
+    ChangeSet: _change_set,
     User: lambda n: UserFactory(),
     ApiKey: lambda n: ApiKeyFactory(),
     Group: lambda n: GroupFactory(),
