@@ -130,10 +130,11 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "review:assignment:declare_conflict": REVIEWERS,
     # --- The approvers' dashboard ------------------------------------------------------------
     "review:dashboard": READS,
-    "review:assign": APPROVERS,
-    "review:publish": APPROVERS,
-    "review:schedule": APPROVERS,
-    "review:withdraw": APPROVERS,
+    "review:version_step": READS,  # a step must be named: the rows below
+    "review:version_step:assign": APPROVERS,
+    "review:version_step:publish": APPROVERS,
+    "review:version_step:schedule": APPROVERS,
+    "review:version_step:withdraw": APPROVERS,
     "review:clear_conflict": APPROVERS,
     # --- Public pages and signing in -----------------------------------------------------
     "home": READS,
