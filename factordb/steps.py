@@ -69,6 +69,8 @@ class Step:
     # Acts on the actor's own open assignment of the version (a reviewer's decision), not on
     # the version itself.
     on_own_assignment: bool = False
+    # The pages that offer it; the admin's version page, where staff see a version's whole road,
+    # offers every step.
     surfaces: frozenset[Surface] = field(default=frozenset({Surface.ADMIN}))
 
     def __post_init__(self) -> None:
@@ -84,6 +86,8 @@ class Step:
 
 
 def plain_form(form_class: type[django_forms.Form]) -> FormFactory:
+    """The factory of a form that reads nothing but what was posted."""
+
     def build(data, *, prefix: str, version: FactorVersion, reviewers: Callable[[], list]):
         return form_class(data, prefix=prefix)
     return build
@@ -94,8 +98,8 @@ def _assign_form(data, *, prefix: str, version: FactorVersion, reviewers: Callab
 
 
 EDITOR, REVIEWER, APPROVER = frozenset({Role.EDITOR}), frozenset({Role.REVIEWER}), frozenset({Role.APPROVER})
-EVERYWHERE_FOR_APPROVERS = frozenset({Surface.DASHBOARD, Surface.ADMIN})
-EVERYWHERE_FOR_REVIEWERS = frozenset({Surface.WORKSPACE, Surface.ADMIN})
+DASHBOARD_AND_ADMIN = frozenset({Surface.DASHBOARD, Surface.ADMIN})
+WORKSPACE_AND_ADMIN = frozenset({Surface.WORKSPACE, Surface.ADMIN})
 
 
 def _entries(*steps: Step) -> dict[str, Step]:
@@ -113,28 +117,28 @@ STEPS: dict[str, Step] = _entries(
     # Assigning the first reviewer starts the review; more may be assigned while it runs.
     Step("assign", _("指派评审专家"), "start_review", APPROVER, _assign_form,
          lambda v, user, d: review.review_assign(version=v, reviewer=d["reviewer"], actor=user),
-         _("已指派评审专家。"), and_target=True, surfaces=EVERYWHERE_FOR_APPROVERS),
+         _("已指派评审专家。"), and_target=True, surfaces=DASHBOARD_AND_ADMIN),
     Step("approve", _("同意"), "approve", REVIEWER, plain_form(forms.ApproveForm),
          lambda a, user, d: review.review_approve(
              assignment=a, actor=user, declares_no_conflict=d["declares_no_conflict"], comment=d["comment"]),
-         _("已记录您的同意。"), on_own_assignment=True, surfaces=EVERYWHERE_FOR_REVIEWERS),
+         _("已记录您的同意。"), on_own_assignment=True, surfaces=WORKSPACE_AND_ADMIN),
     Step("request_changes", _("要求修改"), "request_changes", REVIEWER, plain_form(forms.CommentForm),
          lambda a, user, d: review.review_request_changes(assignment=a, actor=user, comment=d["comment"]),
-         _("已要求修改，版本退回作者。"), on_own_assignment=True, surfaces=EVERYWHERE_FOR_REVIEWERS),
+         _("已要求修改，版本退回作者。"), on_own_assignment=True, surfaces=WORKSPACE_AND_ADMIN),
     Step("reject", _("驳回"), "reject", REVIEWER, plain_form(forms.CommentForm),
          lambda a, user, d: review.review_reject(assignment=a, actor=user, comment=d["comment"]),
-         _("已驳回此版本。"), on_own_assignment=True, surfaces=EVERYWHERE_FOR_REVIEWERS),
+         _("已驳回此版本。"), on_own_assignment=True, surfaces=WORKSPACE_AND_ADMIN),
     # Stepping aside moves nothing: it is taken where the reviewers' decisions are, while the
     # version is in review (the service guards it with "approve" too).
     Step("declare_conflict", _("声明利益冲突并回避"), "approve", REVIEWER, plain_form(forms.CommentForm),
          lambda a, user, d: review.review_declare_conflict(assignment=a, actor=user, comment=d["comment"]),
-         _("已声明利益冲突并回避此评审。"), on_own_assignment=True, surfaces=EVERYWHERE_FOR_REVIEWERS),
+         _("已声明利益冲突并回避此评审。"), on_own_assignment=True, surfaces=WORKSPACE_AND_ADMIN),
     Step("publish", _("立即发布"), "publish", APPROVER, plain_form(forms.PublishForm),
          lambda v, user, d: review.factor_version_publish(version=v, actor=user, comment=d["comment"]),
-         _("已发布。"), surfaces=EVERYWHERE_FOR_APPROVERS),
+         _("已发布。"), surfaces=DASHBOARD_AND_ADMIN),
     Step("schedule", _("计划发布"), "schedule", APPROVER, plain_form(forms.ScheduleForm),
          lambda v, user, d: review.factor_version_schedule_publication(version=v, actor=user, at=d["at"]),
-         _("已安排发布时间。"), surfaces=EVERYWHERE_FOR_APPROVERS),
+         _("已安排发布时间。"), surfaces=DASHBOARD_AND_ADMIN),
     # A revision is the new draft that will one day supersede the published version: it
     # starts where superseding may.
     Step("start_revision", _("修订（新建草稿版本）"), "supersede", EDITOR, plain_form(forms.NoteForm),
@@ -142,7 +146,7 @@ STEPS: dict[str, Step] = _entries(
          _("已新建草稿版本；已发布的版本保持不变。")),
     Step("withdraw", _("撤回"), "withdraw", APPROVER, plain_form(forms.WithdrawForm),
          lambda v, user, d: review.factor_version_withdraw(version=v, actor=user, reason=d["reason"]),
-         _("已撤回。"), surfaces=EVERYWHERE_FOR_APPROVERS),
+         _("已撤回。"), surfaces=DASHBOARD_AND_ADMIN),
 )
 
 
