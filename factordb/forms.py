@@ -1,4 +1,5 @@
-"""Forms of the review workspace and the approver dashboard.
+"""Forms of the review road's steps (factordb.steps), on the workspace, the dashboard and the
+admin's version page.
 
 They parse input only. The rules (a comment is required, the author may not review, a
 publication date must lie ahead) live in the services, which answer with a
@@ -7,9 +8,6 @@ ValidationError that factordb.http puts back onto these forms' fields.
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-
-# A decision's form, by the action name the page posts.
-DECISIONS = ("approve", "request_changes", "reject", "declare_conflict")
 
 
 class ApproveForm(forms.Form):
@@ -25,17 +23,6 @@ class CommentForm(forms.Form):
 
     comment = forms.CharField(label=_("意见（必填）"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def decision_form(action: str, data=None) -> forms.Form:
-    form_class = ApproveForm if action == "approve" else CommentForm
-    return form_class(data, prefix=action)
-
-
-def decision_forms(bound: forms.Form | None = None) -> dict[str, forms.Form]:
-    """One form per decision, with the one just posted (and its errors) in its place."""
-    return {action: bound if bound is not None and bound.prefix == action else decision_form(action)
-            for action in DECISIONS}
 
 
 class AssignForm(forms.Form):
@@ -54,6 +41,12 @@ class AssignForm(forms.Form):
             (user.pk, user.get_full_name() or user.username)
             for user in reviewers if user.pk != version.author_id
         )]
+
+
+class NoteForm(forms.Form):
+    """Submit, revise, start a revision: an optional note for the record."""
+
+    comment = forms.CharField(label=_("说明（可选）"), required=False, max_length=1000)
 
 
 class PublishForm(forms.Form):

@@ -11,10 +11,8 @@ review_patterns = [
     path("", review.assignment_list, name="assignments"),
     path("assignments/<int:pk>/", review.assignment_detail, name="assignment"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("dashboard/versions/<int:pk>/assign/", dashboard.assign, name="assign"),
-    path("dashboard/versions/<int:pk>/publish/", dashboard.publish, name="publish"),
-    path("dashboard/versions/<int:pk>/schedule/", dashboard.schedule, name="schedule"),
-    path("dashboard/versions/<int:pk>/withdraw/", dashboard.withdraw, name="withdraw"),
+    # Each dashboard step of factordb.steps, named in the address (assign, publish …).
+    path("dashboard/versions/<int:pk>/<str:step>/", dashboard.version_step, name="version_step"),
     path("dashboard/conflicts/<int:pk>/clear/", dashboard.clear_conflict, name="clear_conflict"),
     path("inbox/", change_sets.inbox, name="inbox"),
     path("change-sets/", change_sets.change_set_list, name="change_sets"),

@@ -212,4 +212,5 @@ def admin_new(scene):
 
     drafts = [DraftVersionFactory() for _ in range(2)]
     return Call(reverse("admin:factordb_changeset_new"),
-                {"versions": ",".join(str(d.pk) for d in drafts), "title": "两个草稿", "description": "同一公告"})
+                {"versions": ",".join(str(d.pk) for d in drafts), "title": "两个草稿",
+                 "description": "同一公告"})

@@ -1,6 +1,6 @@
 """What tests/test_permission_matrix.py needs besides its table: the roles as users, every
 action a request can name (read from the real URL patterns, the admin's registry and the
-step registries), one request per action that succeeds for a role allowed to take it, and a
+step registry, factordb.steps), one request per action that succeeds for a role allowed to take it, and a
 snapshot of the whole database.
 """
 
@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from accounts.models import ApiKey, User
 from accounts.roles import Role
-from factordb.admin import workflow
 from factordb.admin.reasons import CHANGE_REASON_FIELD
 from factordb.constants import LifecycleBoundary, Methodology
 from factordb.models import (
@@ -42,8 +41,8 @@ from factordb.models import (
 )
 from factordb.services import review as review_services
 from factordb.services.imports import columns
+from factordb.steps import Surface, on
 from factordb.views import change_sets as change_set_views
-from factordb.views import review as review_views
 from tests import change_set_scenes
 from tests.factordb.admin.helpers import change_form_data
 from tests.factordb.admin.rows import ROW_MAKERS
@@ -147,8 +146,9 @@ def changelist_actions() -> dict[str, list[str]]:
 def dispatched_actions() -> dict[str, list[str]]:
     """URLs that take several actions, the action named in the URL or the body."""
     return {
-        "admin:factordb_factorversion_workflow": list(workflow.STEPS),
-        "review:assignment": list(review_views.SERVICES),
+        "admin:factordb_factorversion_workflow": [step.name for step in on(Surface.ADMIN)],
+        "review:assignment": [step.name for step in on(Surface.WORKSPACE)],
+        "review:version_step": [step.name for step in on(Surface.DASHBOARD)],
         "review:change_set_action": list(change_set_views.ACTIONS),
         **changelist_actions(),
     }
@@ -415,7 +415,8 @@ def dashboard_builder(step: str) -> Builder:
     def build(scene: Scene) -> Call:
         version_of, values = STEP_SCENES[step]
         version = version_of(scene)
-        return Call(reverse(f"review:{step}", args=[version.pk]), _prefixed(f"{step}-{version.pk}", values()))
+        return Call(reverse("review:version_step", args=[version.pk, step]),
+                    _prefixed(f"{step}-{version.pk}", values()))
     return build
 
 
@@ -496,11 +497,13 @@ def api_read(name: str, body: dict) -> Builder:
 
 BUILDERS: dict[str, Builder] = {
     **admin_model_builders(),
-    **{f"admin:factordb_factorversion_workflow:{step}": admin_step_builder(step) for step in workflow.STEPS
-       if step in STEP_SCENES},
-    **{f"review:assignment:{decision}": workspace_builder(decision) for decision in review_views.SERVICES
-       if decision in STEP_SCENES},
-    **{f"review:{step}": dashboard_builder(step) for step in ("assign", "publish", "schedule", "withdraw")},
+    # A step without a scene has no builder: test_every_write_has_a_request_to_try_it_with says so.
+    **{f"admin:factordb_factorversion_workflow:{step.name}": admin_step_builder(step.name)
+       for step in on(Surface.ADMIN) if step.name in STEP_SCENES},
+    **{f"review:assignment:{step.name}": workspace_builder(step.name)
+       for step in on(Surface.WORKSPACE) if step.name in STEP_SCENES},
+    **{f"review:version_step:{step.name}": dashboard_builder(step.name)
+       for step in on(Surface.DASHBOARD) if step.name in STEP_SCENES},
     "admin:factordb_release_cut": release_cut,
     "admin:factordb_factorimport_upload": import_upload,
     "admin:factordb_factorimport_confirm": import_confirm,
@@ -532,7 +535,7 @@ def _registered_model_view(name: str) -> tuple[type[Model] | None, str]:
 
 def read_only_url(name: str) -> str:
     """An address of a page that only reads, for checking that a POST to it changes nothing."""
-    if name == "admin:factordb_factorversion_workflow":  # a step no registry holds
+    if name in ("admin:factordb_factorversion_workflow", "review:version_step"):  # a step no registry holds
         return reverse(name, args=[SourcedDraftVersionFactory().pk, "no-such-step"])
     if "_changelist:" in name:  # a changelist action that only leads to another page
         return reverse(name.rpartition(":")[0])

@@ -15,6 +15,8 @@ A user may hold two roles (editor+reviewer, editor+approver): each has a column 
 import pytest
 from django.test import Client
 
+from accounts.roles import Role
+from factordb import forms, steps
 from tests.factories import StaffUserFactory
 from tests.permission_matrix import (
     ADMIN,
@@ -136,10 +138,11 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "review:assignment:declare_conflict": REVIEWERS,
     # --- The approvers' dashboard ------------------------------------------------------------
     "review:dashboard": READS,
-    "review:assign": APPROVERS,
-    "review:publish": APPROVERS,
-    "review:schedule": APPROVERS,
-    "review:withdraw": APPROVERS,
+    "review:version_step": READS,  # a step must be named: the rows below
+    "review:version_step:assign": APPROVERS,
+    "review:version_step:publish": APPROVERS,
+    "review:version_step:schedule": APPROVERS,
+    "review:version_step:withdraw": APPROVERS,
     "review:clear_conflict": APPROVERS,
     "review:inbox": READS,
     "review:change_sets": READS,
@@ -275,3 +278,13 @@ def test_a_page_that_reads_changes_nothing_when_posted_to(client, action, role):
 def test_a_new_page_without_a_row_is_caught(settings):
     settings.ROOT_URLCONF = "tests.urls_with_a_new_action"
     assert sorted(actions() - set(MATRIX)) == ["clear_conflict"]
+
+
+def test_a_new_step_without_a_row_is_caught(monkeypatch):
+    # One registry entry puts a step on every surface it names: each needs a row.
+    monkeypatch.setitem(steps.STEPS, "ask_author", steps.Step(
+        "ask_author", "向作者提问", "approve", frozenset({Role.APPROVER}), steps.plain_form(forms.NoteForm),
+        lambda version, actor, data: None, "已提问。", surfaces=frozenset(steps.Surface)))
+    assert sorted(actions() - set(MATRIX)) == [
+        "admin:factordb_factorversion_workflow:ask_author", "review:assignment:ask_author",
+        "review:version_step:ask_author"]

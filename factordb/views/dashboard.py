@@ -1,32 +1,40 @@
 """The approver's dashboard: versions waiting for reviewers, in review, approved, published.
 
-Each action posts to its own endpoint, which calls the service and redirects back; a
-refusal re-renders the dashboard with the reason next to the version and the HTTP status
-of the refusal. The role rule itself is the services' (`require_role` below only answers
-a page that has no service behind it).
+Each row offers the steps of factordb.steps that the version's state and the approver's
+roles allow; each step posts to one endpoint per version and step, which calls the step's
+service and redirects back. A refusal re-renders the dashboard with the reason next to the
+version and the HTTP status of the refusal. The role rule itself is the services' (the page
+checks the approver role only because no service stands behind reading it).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cache
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, require_role
-from factordb import forms, selectors
+from accounts.roles import Role
+from factordb import forms, selectors, steps
 from factordb.http import domain_errors, perform
 from factordb.models import ConflictOfInterest, FactorVersion
 from factordb.services import review
+from factordb.steps import Surface
 
 
 @dataclass
 class Row:
-    """A version on the dashboard with the forms its section offers."""
+    """A version on the dashboard with the steps it offers."""
 
     version: FactorVersion
-    forms: dict = field(default_factory=dict)
+    offers: list[steps.Offer]
+
+    @property
+    def forms(self) -> dict:
+        return {offer.name: offer.form for offer in self.offers}
 
 
 @dataclass
@@ -37,6 +45,11 @@ class ConflictRow:
     form: object
 
 
+def _prefix(version: FactorVersion):
+    # Many versions' forms on one page: each field named by its step and version.
+    return lambda step: f"{step.name}-{version.pk}"
+
+
 @login_required
 @domain_errors
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -45,20 +58,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _render(request: HttpRequest, *, failed: tuple[int, str, object] | None = None,
             status: int = 200) -> HttpResponse:
-    require_role(request.user, Role.APPROVER)
-    reviewers = selectors.reviewers()
+    roles = steps.roles_in_request(request.user)
+    if Role.APPROVER not in roles:
+        raise PermissionDenied(_("审批工作台需要“%(role)s”角色。") % {"role": Role.APPROVER.label})
+    reviewers = cache(selectors.reviewers)
 
-    def row(version: FactorVersion, *names: str) -> Row:
-        built = {}
-        for name in names:
-            if failed and failed[0] == version.pk and failed[1] == name:
-                built[name] = failed[2]
-            elif name == "assign":
-                built[name] = forms.AssignForm(version=version, reviewers=reviewers,
-                                               prefix=f"assign-{version.pk}")
-            else:
-                built[name] = FORMS[name](prefix=f"{name}-{version.pk}")
-        return Row(version=version, forms=built)
+    def row(version: FactorVersion) -> Row:
+        bound = failed[1:] if failed and failed[0] == version.pk else None
+        return Row(version, steps.offers(version, request.user, surface=Surface.DASHBOARD,
+                                         prefix=_prefix(version), bound=bound, roles=roles,
+                                         reviewers=reviewers))
 
     def conflict_row(conflict: ConflictOfInterest) -> ConflictRow:
         if failed and failed[0] == conflict.pk and failed[1] == "clear_conflict":
@@ -67,61 +76,30 @@ def _render(request: HttpRequest, *, failed: tuple[int, str, object] | None = No
                            form=forms.ClearConflictForm(prefix=f"clear_conflict-{conflict.pk}"))
 
     return render(request, "factordb/review/dashboard.html", {
-        "submitted": [row(v, "assign") for v in selectors.versions_awaiting_assignment()],
-        "in_review": [row(v, "assign") for v in selectors.versions_in_review()],
-        "approved": [row(v, "publish", "schedule") for v in selectors.versions_approved()],
-        "published": [row(v, "withdraw") for v in selectors.versions_recently_published()],
+        "submitted": [row(v) for v in selectors.versions_awaiting_assignment()],
+        "in_review": [row(v) for v in selectors.versions_in_review()],
+        "approved": [row(v) for v in selectors.versions_approved()],
+        "published": [row(v) for v in selectors.versions_recently_published()],
         "conflicts": [conflict_row(c) for c in selectors.open_conflicts()],
         "required_approvals": review.required_approvals(),
     }, status=status)
 
 
-FORMS = {"publish": forms.PublishForm, "schedule": forms.ScheduleForm, "withdraw": forms.WithdrawForm}
-
-SERVICES = {
-    "assign": lambda v, user, data: review.review_assign(version=v, reviewer=data["reviewer"], actor=user),
-    "publish": lambda v, user, data: review.factor_version_publish(version=v, actor=user,
-                                                                   comment=data["comment"]),
-    "schedule": lambda v, user, data: review.factor_version_schedule_publication(
-        version=v, actor=user, at=data["at"]),
-    "withdraw": lambda v, user, data: review.factor_version_withdraw(version=v, actor=user,
-                                                                     reason=data["reason"]),
-}
-
-SUCCESS = {
-    "assign": _("已指派评审专家。"),
-    "publish": _("已发布。"),
-    "schedule": _("已安排发布时间。"),
-    "withdraw": _("已撤回。"),
-}
-
-
-def _action(name: str):
-    @login_required
-    @require_POST
-    @domain_errors
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        version = get_object_or_404(FactorVersion.objects.select_related("factor"), pk=pk)
-        prefix = f"{name}-{version.pk}"
-        if name == "assign":
-            form = forms.AssignForm(request.POST, version=version, reviewers=selectors.reviewers(),
-                                    prefix=prefix)
-        else:
-            form = FORMS[name](request.POST, prefix=prefix)
-        status = perform(request, form, lambda data: SERVICES[name](version, request.user, data),
-                         success=f"{version.factor.public_id} v{version.version}: {SUCCESS[name]}")
-        if status is None:
-            return redirect("review:dashboard")
-        return _render(request, failed=(version.pk, name, form), status=status)
-
-    view.__name__ = f"{name}_view"
-    return view
-
-
-assign = _action("assign")
-publish = _action("publish")
-schedule = _action("schedule")
-withdraw = _action("withdraw")
+@login_required
+@require_POST
+@domain_errors
+def version_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Any dashboard step of the registry, offered to this user or not: the service decides."""
+    definition = steps.step_on(Surface.DASHBOARD, step)
+    if definition is None:
+        raise Http404
+    version = get_object_or_404(FactorVersion.objects.select_related("factor"), pk=pk)
+    form = definition.form_for(version, prefix=_prefix(version)(definition), data=request.POST)
+    status = perform(request, form, lambda data: steps.take(definition, version, request.user, data),
+                     success=f"{version.factor.public_id} v{version.version}: {definition.done}")
+    if status is None:
+        return redirect("review:dashboard")
+    return _render(request, failed=(version.pk, definition.name, form), status=status)
 
 
 @login_required

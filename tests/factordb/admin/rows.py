@@ -14,10 +14,10 @@ from accounts.models import ApiKey, User
 from factordb.constants import RegionKind
 from factordb.models import (
     Category,
-    Dataset,
-    Factor,
     ChangeSet,
     ChangeSetRow,
+    Dataset,
+    Factor,
     FactorImport,
     FactorVersion,
     Gas,
@@ -67,7 +67,8 @@ def _version(n: int) -> FactorVersion:
 
 def _change_set(n: int) -> ChangeSet:
     draft = DraftVersionFactory()
-    change_set = ChangeSet.objects.create(title=f"变更集 {n}", description="理由", kind="version", author=draft.author)
+    change_set = ChangeSet.objects.create(title=f"变更集 {n}", description="理由", kind="version",
+                                          author=draft.author)
     ChangeSetRow.objects.create(change_set=change_set, version=draft)
     return change_set
 

@@ -21,7 +21,7 @@ URL = reverse("review:dashboard")
 
 
 def action_url(name: str, version) -> str:
-    return reverse(f"review:{name}", args=[version.pk])
+    return reverse("review:version_step", args=[version.pk, name])
 
 
 def assign(client, version, reviewer):
@@ -142,7 +142,7 @@ def test_assigning_to_a_version_in_the_wrong_state_is_a_conflict(approver_client
 
 
 def test_acting_on_an_unknown_version_is_not_found(approver_client):
-    assert approver_client.post(reverse("review:publish", args=[999999]), {}).status_code == 404
+    assert approver_client.post(action_url("publish", FactorVersion(pk=999999)), {}).status_code == 404
 
 
 # --- Publish, schedule, withdraw ----------------------------------------------------------
