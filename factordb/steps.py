@@ -23,8 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ForbiddenAction, Role
 from factordb import forms, selectors, workflow
+from factordb import forms_change_sets as set_forms
 from factordb.constants import FactorStatus as S
-from factordb.models import FactorVersion, ReviewAssignment, ReviewDecision
+from factordb.models import ChangeSet, FactorVersion, ReviewAssignment, ReviewDecision
+from factordb.services import change_set_review as set_road
 from factordb.services import editing, review
 
 
@@ -34,6 +36,7 @@ class Surface(StrEnum):
     DASHBOARD = "dashboard"  # the approvers' dashboard: one endpoint per version and step
     WORKSPACE = "workspace"  # a reviewer's assignment page: the step named in the body
     ADMIN = "admin"  # the admin's version page: one endpoint per version and step
+    CHANGE_SET = "change_set"  # a change set's page: one endpoint per set and step
 
 
 # Builds a step's form: (data or None, prefix=, version=, reviewers=) → a form. `reviewers` is
@@ -72,6 +75,8 @@ class Step:
     # The pages that offer it; the admin's version page, where staff see a version's whole road,
     # offers every step.
     surfaces: frozenset[Surface] = field(default=frozenset({Surface.ADMIN}))
+    # What the step moves: a version, or a change set (every row of it at once).
+    on_change_set: bool = False
 
     def __post_init__(self) -> None:
         sources_of(self.road, and_target=self.and_target)  # a misspelt road fails on import
@@ -100,6 +105,38 @@ def _assign_form(data, *, prefix: str, version: FactorVersion, reviewers: Callab
 EDITOR, REVIEWER, APPROVER = frozenset({Role.EDITOR}), frozenset({Role.REVIEWER}), frozenset({Role.APPROVER})
 DASHBOARD_AND_ADMIN = frozenset({Surface.DASHBOARD, Surface.ADMIN})
 WORKSPACE_AND_ADMIN = frozenset({Surface.WORKSPACE, Surface.ADMIN})
+
+
+def _set_reviewer_form(data, *, prefix: str, version, reviewers: Callable[[], list]):
+    return set_forms.ReviewerForm(data, reviewers=reviewers(), prefix=prefix)
+
+
+def _set_round_form(form_class: type[django_forms.Form]) -> FormFactory:
+    """A reviewer's form on a set, carrying the round the reviewer saw."""
+
+    def build(data, *, prefix: str, version, reviewers: Callable[[], list]):
+        return form_class(data, prefix=prefix, initial={"review_round": version.review_round})
+    return build
+
+
+def _set_decision(change_set: ChangeSet, user, data: dict):
+    row = FactorVersion.objects.filter(pk=data.get("version")).first() if data.get("version") else None
+    said = {"actor": user, "verdict": data["verdict"], "review_round": data["review_round"],
+            "comment": data["comment"], "declares_no_conflict": data["declares_no_conflict"]}
+    if row is not None:  # a decision on one row alone: it leaves the set
+        return set_road.change_set_decide_row(change_set=change_set, version=row, **said)
+    return set_road.change_set_decide(change_set=change_set, **said)
+
+
+def _set_publication(change_set: ChangeSet, user, data: dict):
+    if data.get("at"):
+        return set_road.change_set_schedule(change_set=change_set, actor=user, at=data["at"],
+                                                     fingerprint=data["fingerprint"])
+    return set_road.change_set_publish(change_set=change_set, actor=user, comment=data["comment"],
+                                                fingerprint=data["fingerprint"])
+
+
+SET_PAGE = frozenset({Surface.CHANGE_SET})
 
 
 def _entries(*steps: Step) -> dict[str, Step]:
@@ -147,6 +184,32 @@ STEPS: dict[str, Step] = _entries(
     Step("withdraw", _("撤回"), "withdraw", APPROVER, plain_form(forms.WithdrawForm),
          lambda v, user, d: review.factor_version_withdraw(version=v, actor=user, reason=d["reason"]),
          _("已撤回。"), surfaces=DASHBOARD_AND_ADMIN),
+    # --- A change set: every row moves with it (factordb.services.change_set_review) --------
+    Step("set_submit", _("提交评审"), "submit", EDITOR, plain_form(set_forms.NoteForm),
+         lambda cs, user, d: set_road.change_set_submit(change_set=cs, actor=user, comment=d["comment"]),
+         _("已提交评审。"), surfaces=SET_PAGE, on_change_set=True),
+    Step("set_revise", _("退回草稿以修改"), "revise", EDITOR, plain_form(set_forms.NoteForm),
+         lambda cs, user, d: set_road.change_set_revise(change_set=cs, actor=user, comment=d["comment"]),
+         _("已退回草稿以修改。"), surfaces=SET_PAGE, on_change_set=True),
+    Step("set_assign", _("指派评审专家"), "start_review", APPROVER, _set_reviewer_form,
+         lambda cs, user, d: set_road.change_set_assign(change_set=cs, reviewer=d["reviewer"], actor=user),
+         _("已指派评审专家。"), and_target=True, surfaces=SET_PAGE, on_change_set=True),
+    # Releasing a reviewer, like their decisions, happens while the set is in review.
+    Step("set_unassign", _("取消指派"), "approve", APPROVER, _set_reviewer_form,
+         lambda cs, user, d: set_road.change_set_unassign(change_set=cs, reviewer=d["reviewer"],
+                                                                   actor=user, reason=d["reason"]),
+         _("已取消该专家本轮的指派。"), surfaces=SET_PAGE, on_change_set=True),
+    Step("set_decide", _("提交结论"), "approve", REVIEWER, _set_round_form(set_forms.DecisionForm),
+         _set_decision, _("已记录您的结论。"), on_own_assignment=True, surfaces=SET_PAGE, on_change_set=True),
+    Step("set_declare_conflict", _("声明利益冲突并回避"), "approve", REVIEWER,
+         _set_round_form(set_forms.ConflictForm),
+         lambda cs, user, d: set_road.change_set_declare_conflict(
+             change_set=cs, actor=user, comment=d["comment"], review_round=d["review_round"]),
+         _("已声明利益冲突并回避此评审。"), on_own_assignment=True, surfaces=SET_PAGE, on_change_set=True),
+    # Posted from the page that shows the summary of what publication changes: publishes at
+    # once, or at the time given, the set the approver saw (its fingerprint).
+    Step("set_publish", _("发布"), "publish", APPROVER, plain_form(set_forms.PublishForm), _set_publication,
+         _("已发布或已安排发布时间。"), surfaces=SET_PAGE, on_change_set=True),
 )
 
 
@@ -181,10 +244,14 @@ def roles_in_request(user) -> frozenset[Role]:
     return held
 
 
-def own_open_assignment(version: FactorVersion, user) -> ReviewAssignment | None:
-    """The user's undecided assignment of the version's current round, if any."""
+def own_open_assignment(version: FactorVersion | ChangeSet, user) -> ReviewAssignment | None:
+    """The user's undecided assignment of the version's (or set's) current round, if any."""
     if user is None or not user.is_authenticated:
         return None
+    if isinstance(version, ChangeSet):
+        return ReviewAssignment.objects.filter(
+            change_set=version, change_set_round=version.review_round, reviewer=user,
+            decision=ReviewDecision.PENDING).first()
     return ReviewAssignment.objects.filter(
         version=version, reviewer=user, review_round=version.review_round, decision=ReviewDecision.PENDING,
     ).first()
@@ -196,9 +263,10 @@ def available_steps(version: FactorVersion, user, *, surface: Surface | None = N
     user holds one of the step's roles, and a reviewer's decision needs their own open
     assignment. `roles`: the user's roles when a page has read them once for many versions."""
     held = frozenset(roles) if roles is not None else roles_held(user)
+    on_set = isinstance(version, ChangeSet)
     candidates = [
         step for step in STEPS.values()
-        if (surface is None or surface in step.surfaces)
+        if (surface is None or surface in step.surfaces) and step.on_change_set == on_set
         and version.status in step.sources and held & step.roles
     ]
     if any(step.on_own_assignment for step in candidates) and own_open_assignment(version, user) is None:
@@ -238,13 +306,15 @@ def offers(version: FactorVersion, user, *, surface: Surface, prefix: Callable[[
 # --- Taking a step ----------------------------------------------------------------------
 
 
-Record = FactorVersion | ReviewAssignment
+Record = FactorVersion | ReviewAssignment | ChangeSet
 
 
 def subject_of(step: Step, record: Record, actor) -> Record:
     """What the step's service acts on, from the record a page is about: the version, or for
     a reviewer's decision the actor's own open assignment of it. The one place that maps a
     page's record to a step's subject (a step on another kind of record adds its case here)."""
+    if isinstance(record, ChangeSet):
+        return record  # the set's services find the actor's own assignments themselves
     if isinstance(record, ReviewAssignment):
         return record if step.on_own_assignment else record.version
     if not step.on_own_assignment:

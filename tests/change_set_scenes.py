@@ -122,27 +122,27 @@ def _someone(scene):
 
 
 def submit(scene):
-    return _action(_draft_set(_someone(scene)), "submit", {"comment": ""})
+    return _action(_draft_set(_someone(scene)), "set_submit", {"comment": ""})
 
 
 def revise(scene):
-    return _action(_changes_requested(_someone(scene)), "revise", {"comment": ""})
+    return _action(_changes_requested(_someone(scene)), "set_revise", {"comment": ""})
 
 
 def assign(scene):
-    return _action(submitted(), "assign", {"reviewer": _user("cs-assignee", Role.REVIEWER).pk})
+    return _action(submitted(), "set_assign", {"reviewer": _user("cs-assignee", Role.REVIEWER).pk})
 
 
 def unassign(scene):
     change_set, reviewer = _in_review()
-    return _action(change_set, "unassign", {"reviewer": reviewer.pk, "reason": "调整"})
+    return _action(change_set, "set_unassign", {"reviewer": reviewer.pk, "reason": "调整"})
 
 
 def decide(scene):
     change_set, _ = _in_review(assigned=scene.actor)
     return _action(
         change_set,
-        "decide",
+        "set_decide",
         {
             "verdict": "approved",
             "declares_no_conflict": "on",
@@ -155,7 +155,7 @@ def decide(scene):
 def declare_conflict(scene):
     change_set, _ = _in_review(assigned=scene.actor)
     return _action(
-        change_set, "declare_conflict", {"comment": "曾参与测算", "review_round": change_set.review_round}
+        change_set, "set_declare_conflict", {"comment": "曾参与测算", "review_round": change_set.review_round}
     )
 
 
@@ -175,18 +175,10 @@ def reopen(scene):
 
 
 def publish(scene):
-    from tests.permission_matrix import Call
-
     change_set = _approved()
-    return Call(
-        reverse("review:change_set_publish", args=[change_set.pk]),
-        {
-            "fingerprint": content_fingerprint(list(change_set.current_versions())),
-            "confirm": "on",
-            "comment": "",
-            "at": "",
-        },
-    )
+    fingerprint = content_fingerprint(list(change_set.current_versions()))
+    return _action(change_set, "set_publish",
+                   {"fingerprint": fingerprint, "confirm": "on", "comment": "", "at": ""})
 
 
 def schedule_later() -> str:
@@ -194,12 +186,13 @@ def schedule_later() -> str:
 
 
 ACTION_BUILDERS = {
-    "submit": submit,
-    "revise": revise,
-    "assign": assign,
-    "unassign": unassign,
-    "decide": decide,
-    "declare_conflict": declare_conflict,
+    "set_submit": submit,
+    "set_revise": revise,
+    "set_assign": assign,
+    "set_unassign": unassign,
+    "set_decide": decide,
+    "set_declare_conflict": declare_conflict,
+    "set_publish": publish,
     "comment": comment,
     "resolve": resolve,
     "reopen": reopen,

@@ -149,7 +149,7 @@ def dispatched_actions() -> dict[str, list[str]]:
         "admin:factordb_factorversion_workflow": [step.name for step in on(Surface.ADMIN)],
         "review:assignment": [step.name for step in on(Surface.WORKSPACE)],
         "review:version_step": [step.name for step in on(Surface.DASHBOARD)],
-        "review:change_set_action": list(change_set_views.ACTIONS),
+        "review:change_set_action": change_set_views.actions(),
         **changelist_actions(),
     }
 
@@ -511,7 +511,6 @@ BUILDERS: dict[str, Builder] = {
     "review:clear_conflict": clear_conflict,
     **{f"review:change_set_action:{name}": build
        for name, build in change_set_scenes.ACTION_BUILDERS.items()},
-    "review:change_set_publish": change_set_scenes.publish,
     "admin:factordb_changeset_new": change_set_scenes.admin_new,
     "admin:factordb_factor_correct": correction_builder(lambda: SourcedPublishedVersionFactory().factor,
                                                         name_en="Corrected name"),
@@ -554,7 +553,7 @@ def read_only_url(name: str) -> str:
         return reverse(name, args=[ContentType.objects.get_for_model(Category).pk, category.pk])
     if name == "review:assignment":
         return reverse(name, args=[InReviewVersionFactory(reviewers=[UserFactory()]).assignments.get().pk])
-    if name == "review:change_set":
+    if name in ("review:change_set", "review:change_set_publish"):
         return reverse(name, args=[change_set_scenes.submitted().pk])
     if name == "review:change_set_action":  # an action no registry holds
         return reverse(name, args=[change_set_scenes.submitted().pk, "no-such-action"])

@@ -112,7 +112,7 @@ def test_a_decision_on_an_ended_round_is_a_conflict(client, in_review, reviewers
     client.force_login(reviewers[1])
     before = database_snapshot()
     response = post(
-        client, None, in_review, "decide", verdict="approved", declares_no_conflict="on", review_round=1
+        client, None, in_review, "set_decide", verdict="approved", declares_no_conflict="on", review_round=1
     )
     assert response.status_code == 409
     assert database_snapshot() == before
@@ -120,35 +120,31 @@ def test_a_decision_on_an_ended_round_is_a_conflict(client, in_review, reviewers
 
 def test_publishing_shows_the_summary_and_asks_for_confirmation(client, approved, approver):
     client.force_login(approver)
-    url = reverse("review:change_set_publish", args=[approved.pk])
-    shown = client.get(url)
+    shown = client.get(reverse("review:change_set_publish", args=[approved.pk]))
     assert "共 3 个版本" in shown.content.decode()
     fingerprint = publication_summary(approved).fingerprint
-    unconfirmed = client.post(url, {"fingerprint": fingerprint})
+    unconfirmed = post(client, None, approved, "set_publish", fingerprint=fingerprint)
     assert unconfirmed.status_code == 400
+    assert "请先核对摘要并勾选确认" in unconfirmed.content.decode()
     approved.refresh_from_db()
     assert approved.status == S.APPROVED
-    assert client.post(url, {"fingerprint": fingerprint, "confirm": "on"}).status_code == 302
+    published = post(client, None, approved, "set_publish", fingerprint=fingerprint, confirm="on")
+    assert published.status_code == 302
     approved.refresh_from_db()
     assert approved.status == S.PUBLISHED
 
 
 def test_a_summary_that_no_longer_matches_the_set_does_not_publish(client, approved, approver):
-    client.force_login(approver)
-    response = client.post(
-        reverse("review:change_set_publish", args=[approved.pk]), {"fingerprint": "0" * 64, "confirm": "on"}
-    )
+    response = post(client, approver, approved, "set_publish", fingerprint="0" * 64, confirm="on")
     assert response.status_code == 409
     approved.refresh_from_db()
     assert approved.status == S.APPROVED
 
 
 def test_publishing_twice_says_it_is_published_already(client, approved, approver):
-    client.force_login(approver)
-    url = reverse("review:change_set_publish", args=[approved.pk])
     fingerprint = publication_summary(approved).fingerprint
-    client.post(url, {"fingerprint": fingerprint, "confirm": "on"})
-    again = client.post(url, {"fingerprint": fingerprint, "confirm": "on"})
+    post(client, approver, approved, "set_publish", fingerprint=fingerprint, confirm="on")
+    again = post(client, None, approved, "set_publish", fingerprint=fingerprint, confirm="on")
     assert again.status_code == 409
     assert "已发布" in again.content.decode()
 

@@ -55,7 +55,11 @@ def test_every_surface_dispatches_from_the_registry():
     assert {s.name for s in steps.on(Surface.WORKSPACE)} == {
         "approve", "request_changes", "reject", "declare_conflict"}
     assert {s.name for s in steps.on(Surface.DASHBOARD)} == {"assign", "publish", "schedule", "withdraw"}
-    assert set(steps.STEPS) == {s.name for s in steps.on(Surface.ADMIN)}
+    assert {name for name, s in steps.STEPS.items() if not s.on_change_set} == {
+        s.name for s in steps.on(Surface.ADMIN)}
+    assert {s.name for s in steps.on(Surface.CHANGE_SET)} == {
+        "set_submit", "set_revise", "set_assign", "set_unassign", "set_decide", "set_declare_conflict",
+        "set_publish"}
 
 
 # --- A new step is one entry ---------------------------------------------------------------
