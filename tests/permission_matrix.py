@@ -42,6 +42,7 @@ from factordb.models import (
 )
 from factordb.services import review as review_services
 from factordb.services.imports import columns
+from factordb.services.releases import release_preview
 from factordb.views import review as review_views
 from tests.factordb.admin.helpers import change_form_data
 from tests.factordb.admin.rows import ROW_MAKERS
@@ -419,10 +420,24 @@ def dashboard_builder(step: str) -> Builder:
 # --- The rest ---------------------------------------------------------------------------------
 
 
+RELEASE_FORM = {"name": "2099.1", "notes_zh": "矩阵", "notes_en": "Matrix"}
+
+
 def release_cut(scene: Scene) -> Call:
+    """The form posted: the preview of a cut, which seals nothing."""
     SourcedPublishedVersionFactory()
-    return Call(reverse("admin:factordb_release_cut"),
-                {"name": "2099.1", "notes_zh": "矩阵", "notes_en": "Matrix"})
+    return Call(reverse("admin:factordb_release_cut"), RELEASE_FORM)
+
+
+def release_cut_preview_csv(scene: Scene) -> Call:
+    return Call(reverse("admin:factordb_release_cut_preview_csv"))
+
+
+def release_cut_confirm(scene: Scene) -> Call:
+    """The preview confirmed as its page carries it."""
+    SourcedPublishedVersionFactory()
+    return Call(reverse("admin:factordb_release_cut_confirm"),
+                {**RELEASE_FORM, "previewed": release_preview().fingerprint})
 
 
 def correction_builder(record_of: Callable[[], Model], **changes) -> Builder:
@@ -499,6 +514,8 @@ BUILDERS: dict[str, Builder] = {
        if decision in STEP_SCENES},
     **{f"review:{step}": dashboard_builder(step) for step in ("assign", "publish", "schedule", "withdraw")},
     "admin:factordb_release_cut": release_cut,
+    "admin:factordb_release_cut_confirm": release_cut_confirm,
+    "admin:factordb_release_cut_preview_csv": release_cut_preview_csv,
     "admin:factordb_factorimport_upload": import_upload,
     "admin:factordb_factorimport_confirm": import_confirm,
     "admin:accounts_apikey_revoke": api_key_revoke,
