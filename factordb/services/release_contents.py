@@ -27,6 +27,7 @@ from factordb.models import (
     VersionSource,
 )
 from factordb.services.exports import factor_document
+from factordb.services.imports.cells import neutralise
 
 ADDED, CHANGED, WITHDRAWN = "added", "changed", "withdrawn"
 
@@ -243,11 +244,13 @@ def release_diff_csv(diff: ReleaseDiff) -> str:
             + [(WITHDRAWN, f, None, []) for f in diff.withdrawn])
     for change, before, after, gases in rows:
         shown = after or before
-        writer.writerow([
+        cells = [
             change, shown.public_id, shown.name_zh, shown.name_en, shown.category, shown.region,
             shown.year, shown.unit,
             before.version if before else "", before.co2e_total if before else "",
             after.version if after else "", after.co2e_total if after else "",
             "; ".join(f"{g.gas}: {g.before or '-'} -> {g.after or '-'}" for g in gases),
-        ])
+        ]
+        # Names are typed by editors; the file is opened in a spreadsheet.
+        writer.writerow([neutralise(cell) if isinstance(cell, str) else cell for cell in cells])
     return buffer.getvalue()

@@ -1,6 +1,8 @@
 """Before a cut, the approver sees what it would add, change and remove, with values; the cut
 seals exactly that, or refuses when the published set moved after the preview."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -171,3 +173,12 @@ def test_the_preview_costs_a_fixed_number_of_queries(moved_on, django_assert_max
     PublishedVersionFactory.create_batch(5)
     with django_assert_max_num_queries(len(few.captured_queries)):
         release_preview()
+
+
+def test_a_name_a_spreadsheet_would_run_is_written_as_text_in_the_csv(approver):
+    PublishedVersionFactory(factor__name_en='=HYPERLINK("http://x.example","click")')
+
+    [_, row] = csv.reader(io.StringIO(release_diff_csv(release_preview())))
+
+    assert row[3] == "'=HYPERLINK(\"http://x.example\",\"click\")"
+    assert not any(cell.startswith("=") for cell in row)
