@@ -115,7 +115,7 @@ class ReleaseAdmin(AuditedAdminMixin):
     def cut_view(self, request: HttpRequest) -> HttpResponse:
         """The form; posted, the preview of what the cut would seal. Writes nothing."""
         self._require_approver(request)
-        form = ReleaseCutForm(request.POST or None)
+        form = ReleaseCutForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 release_draft(actor=request.user, **form.cleaned_data)

@@ -46,6 +46,17 @@ def confirm_data(response) -> dict:
             for field in [response.context["confirm_form"][name]]}
 
 
+def test_the_form_says_what_the_cut_would_pin_and_what_comes_next(client, approving_staff, moved_on):
+    client.force_login(approving_staff)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert response.context["latest"] == moved_on["first"]
+    assert response.context["published_count"] == 2
+    assert "确认之后才会发行" in response.content.decode()
+
+
 def test_the_form_posted_shows_the_preview_with_values_and_seals_nothing(client, approving_staff, moved_on):
     client.force_login(approving_staff)
 
@@ -163,6 +174,17 @@ def test_a_bad_name_re_renders_the_form_and_shows_no_preview(client, approving_s
     assert response.context["form"].errors["name"]
     assert "preview" not in response.context
     assert Release.objects.count() == 1
+
+
+@pytest.mark.parametrize("posted", [{}, {"name": "2025.2"}])
+def test_an_empty_or_partial_form_names_each_missing_field(client, approving_staff, moved_on, posted):
+    client.force_login(approving_staff)
+
+    response = client.post(URL, posted)
+
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"name", "notes_zh", "notes_en"} - set(posted)
+    assert "preview" not in response.context
 
 
 def test_nothing_published_is_said_before_any_preview(client, approving_staff):
