@@ -6,7 +6,6 @@ now, the sealed releases (`Release.objects.sealed()`), and each release as it wa
 whatever the size of the data.
 """
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -18,11 +17,10 @@ from factordb.models import (
     FactorVersion,
     Region,
     Release,
-    ReleaseFactor,
     Source,
-    Unit,
     VersionSource,
 )
+from factordb.services.release_contents import ReleaseDiff
 from factordb.services.releases import release_diff
 from factordb.services.resolution import visible_versions
 
@@ -45,79 +43,10 @@ def previous_release(release: Release) -> Release | None:
     return sealed_releases().filter(published_at__lt=release.published_at).first()
 
 
-@dataclass(frozen=True)
-class PinnedFactor:
-    """A factor as a release showed it when it was sealed (names, value and codes then)."""
-
-    public_id: str
-    category: str
-    name_zh: str
-    name_en: str
-    region: str
-    region_name_zh: str
-    region_name_en: str
-    year: int
-    unit_symbol: str
-    version: int
-    co2e_total: str | None
-
-
-@dataclass(frozen=True)
-class ChangedFactor:
-    before: PinnedFactor
-    after: PinnedFactor
-
-
-@dataclass(frozen=True)
-class ReleaseChanges:
-    previous: Release | None
-    added: list[PinnedFactor] = field(default_factory=list)
-    changed: list[ChangedFactor] = field(default_factory=list)
-    withdrawn: list[PinnedFactor] = field(default_factory=list)
-
-
-def _pinned(document: dict, symbols: dict[str, str], regions: dict[str, tuple[str, str]]) -> PinnedFactor:
-    # The document holds codes; a code is fixed once a public factor uses it, so today's
-    # symbol and region names are those of the code the release pinned.
-    code = document["region"]
-    region_zh, region_en = regions.get(code, (code, code))
-    return PinnedFactor(
-        public_id=document["public_id"], category=document["category"], name_zh=document["name_zh"],
-        name_en=document["name_en"], region=code, region_name_zh=region_zh, region_name_en=region_en,
-        year=document["year"], unit_symbol=symbols.get(document["unit"], document["unit"]),
-        version=document["version"]["version"], co2e_total=document["version"]["co2e_total"],
-    )
-
-
-def release_changes(release: Release) -> ReleaseChanges:
+def release_changes(release: Release) -> ReleaseDiff:
     """The release against the sealed one before it: which factors were added, pinned at
     another version, or no longer pinned (the API's diff), each as each release showed it."""
-    previous = previous_release(release)
-    diff = release_diff(old=previous, new=release)
-    releases = [release.pk] + ([previous.pk] if previous else [])
-    documents: dict[int, dict[str, dict]] = defaultdict(dict)
-    for release_id, text in ReleaseFactor.objects.filter(release_id__in=releases).values_list(
-            "release_id", "document"):
-        document = json.loads(text)
-        documents[release_id][document["public_id"]] = document
-    pinned = [d for by_id in documents.values() for d in by_id.values()]
-    symbols = dict(Unit.objects.filter(code__in={d["unit"] for d in pinned}).values_list("code", "symbol"))
-    regions = {code: (zh, en) for code, zh, en in Region.objects.filter(
-        code__in={d["region"] for d in pinned}).values_list("code", "name_zh", "name_en")}
-    after, before = documents[release.pk], documents[previous.pk] if previous else {}
-
-    def shown(documents: dict[str, dict], public_ids: list[str]) -> list[PinnedFactor]:
-        # Read as a catalogue: by category, newest year first, then region; not by id.
-        factors = [_pinned(documents[pid], symbols, regions) for pid in public_ids]
-        return sorted(factors, key=lambda f: (f.category, -f.year, f.region, f.public_id))
-
-    changed = {f.public_id: f for f in shown(before, diff.changed)}
-    return ReleaseChanges(
-        previous=previous,
-        added=shown(after, diff.added),
-        changed=[ChangedFactor(before=changed[f.public_id], after=f) for f in shown(after, diff.changed)],
-        withdrawn=shown(before, diff.withdrawn),
-    )
+    return release_diff(old=previous_release(release), new=release)
 
 
 # --- Sources ----------------------------------------------------------------------------

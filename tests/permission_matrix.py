@@ -41,6 +41,7 @@ from factordb.models import (
 )
 from factordb.services import review as review_services
 from factordb.services.imports import columns
+from factordb.services.releases import release_preview
 from factordb.steps import Surface, on
 from factordb.views import change_sets as change_set_views
 from tests import change_set_scenes
@@ -423,10 +424,24 @@ def dashboard_builder(step: str) -> Builder:
 # --- The rest ---------------------------------------------------------------------------------
 
 
+RELEASE_FORM = {"name": "2099.1", "notes_zh": "矩阵", "notes_en": "Matrix"}
+
+
 def release_cut(scene: Scene) -> Call:
+    """The form posted: the preview of a cut, which seals nothing."""
     SourcedPublishedVersionFactory()
-    return Call(reverse("admin:factordb_release_cut"),
-                {"name": "2099.1", "notes_zh": "矩阵", "notes_en": "Matrix"})
+    return Call(reverse("admin:factordb_release_cut"), RELEASE_FORM)
+
+
+def release_cut_preview_csv(scene: Scene) -> Call:
+    return Call(reverse("admin:factordb_release_cut_preview_csv"))
+
+
+def release_cut_confirm(scene: Scene) -> Call:
+    """The preview confirmed as its page carries it."""
+    SourcedPublishedVersionFactory()
+    return Call(reverse("admin:factordb_release_cut_confirm"),
+                {**RELEASE_FORM, "previewed": release_preview().fingerprint})
 
 
 def correction_builder(record_of: Callable[[], Model], **changes) -> Builder:
@@ -505,6 +520,8 @@ BUILDERS: dict[str, Builder] = {
     **{f"review:version_step:{step.name}": dashboard_builder(step.name)
        for step in on(Surface.DASHBOARD) if step.name in STEP_SCENES},
     "admin:factordb_release_cut": release_cut,
+    "admin:factordb_release_cut_confirm": release_cut_confirm,
+    "admin:factordb_release_cut_preview_csv": release_cut_preview_csv,
     "admin:factordb_factorimport_upload": import_upload,
     "admin:factordb_factorimport_confirm": import_confirm,
     "admin:accounts_apikey_revoke": api_key_revoke,

@@ -114,7 +114,11 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "admin:factordb_factorversion_changelist:make_change_set": READS,
     # --- Releases: cut by an approver, sealed for ever -------------------------------------
     **model_rows("factordb_release", add=NOBODY, change=NOBODY, delete=NOBODY),
-    "admin:factordb_release_cut": APPROVERS,
+    # The form and its preview, and the preview's CSV, write nothing (approvers only, as
+    # tests/factordb/admin/test_release_cut_view.py holds); confirming the preview seals.
+    "admin:factordb_release_cut": READS,
+    "admin:factordb_release_cut_preview_csv": READS,
+    "admin:factordb_release_cut_confirm": APPROVERS,
     # --- Accounts, roles and keys (accounts/permissions.py, ADR 0008) ----------------------
     **model_rows("accounts_user", add=PLATFORM_ADMINS, change=PLATFORM_ADMINS, delete=NOBODY),
     "admin:auth_user_password_change": PLATFORM_ADMINS,  # of an account that holds no rights

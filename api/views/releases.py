@@ -19,6 +19,7 @@ from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
 from factordb.models import Release
 from factordb.services.exports import release_csv, release_json
+from factordb.services.release_contents import ADDED, CHANGED, WITHDRAWN, PinnedFactor, ReleaseDiff
 from factordb.services.releases import release_diff
 
 
@@ -49,12 +50,87 @@ class ReleaseSerializer(serializers.ModelSerializer):
         }
 
 
+class PinnedGasAmountSerializer(serializers.Serializer):
+    gas = serializers.CharField(help_text="The gas's code.")
+    amount = serializers.CharField(allow_null=True, help_text="Its amount per unit, as plain decimal text.")
+
+
+class PinnedVersionSerializer(serializers.Serializer):
+    """One side of a diff entry: the version a release pinned, as the release showed it."""
+
+    version = serializers.IntegerField(help_text="The version number the release pinned.")
+    co2e_total = serializers.CharField(allow_null=True, help_text=(
+        "kg CO2e per unit, as plain decimal text."))
+    unit = serializers.CharField(help_text="The unit's code.")
+    unit_symbol = serializers.CharField()
+    gwp_set = serializers.CharField(help_text="The GWP set's code.")
+    gas_amounts = PinnedGasAmountSerializer(many=True)
+
+
+class ReleaseDiffEntrySerializer(serializers.Serializer):
+    change = serializers.ChoiceField(choices=[ADDED, CHANGED, WITHDRAWN], help_text=(
+        "added: pinned by the newer release only; changed: pinned at another version; "
+        "withdrawn: pinned by the older release only."))
+    public_id = serializers.CharField()
+    name_zh = serializers.CharField()
+    name_en = serializers.CharField()
+    category = serializers.CharField(help_text="The category's code.")
+    region = serializers.CharField(help_text="The region's code.")
+    year = serializers.IntegerField()
+    before = PinnedVersionSerializer(allow_null=True, help_text=(
+        "As the older release pinned it; null for an added factor."))
+    after = PinnedVersionSerializer(allow_null=True, help_text=(
+        "As the newer release pins it; null for a withdrawn factor."))
+
+
+class ReleaseDiffCountsSerializer(serializers.Serializer):
+    added = serializers.IntegerField()
+    changed = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
 class ReleaseDiffSerializer(serializers.Serializer):
     release = serializers.CharField()
-    compared_with = serializers.CharField(allow_null=True)
-    added = serializers.ListField(child=serializers.CharField())
-    changed = serializers.ListField(child=serializers.CharField())
-    withdrawn = serializers.ListField(child=serializers.CharField())
+    compared_with = serializers.CharField(allow_null=True, help_text=(
+        "The older release; null when there is none (everything is added)."))
+    counts = ReleaseDiffCountsSerializer()
+    changes = ReleaseDiffEntrySerializer(many=True, help_text=(
+        "Every factor that differs, with its versions and values on each side: added, then "
+        "changed, then withdrawn, each by category, newest year first, region and public id."))
+    added = serializers.ListField(child=serializers.CharField(), help_text=(
+        "Public ids of the added factors, sorted (kept for clients of the earlier shape)."))
+    changed = serializers.ListField(child=serializers.CharField(), help_text=(
+        "Public ids of the factors pinned at another version, sorted."))
+    withdrawn = serializers.ListField(child=serializers.CharField(), help_text=(
+        "Public ids of the factors no longer pinned, sorted."))
+
+
+def _side(factor: PinnedFactor | None) -> dict | None:
+    if factor is None:
+        return None
+    return {"version": factor.version, "co2e_total": factor.co2e_total, "unit": factor.unit,
+            "unit_symbol": factor.unit_symbol, "gwp_set": factor.gwp_set,
+            "gas_amounts": [{"gas": row.gas, "amount": row.amount} for row in factor.gas_amounts]}
+
+
+def _entry(change: str, before: PinnedFactor | None, after: PinnedFactor | None) -> dict:
+    shown = after or before  # names as the newer side shows them, if it pins the factor
+    return {"change": change, "public_id": shown.public_id, "name_zh": shown.name_zh,
+            "name_en": shown.name_en, "category": shown.category, "region": shown.region,
+            "year": shown.year, "before": _side(before), "after": _side(after)}
+
+
+def diff_body(diff: ReleaseDiff, *, release: str) -> dict:
+    return {
+        "release": release, "compared_with": diff.compared_with.name if diff.compared_with else None,
+        "counts": {ADDED: len(diff.added), CHANGED: len(diff.changed), WITHDRAWN: len(diff.withdrawn),
+                   "unchanged": diff.unchanged},
+        "changes": ([_entry(ADDED, None, f) for f in diff.added]
+                    + [_entry(CHANGED, c.before, c.after) for c in diff.changed]
+                    + [_entry(WITHDRAWN, f, None) for f in diff.withdrawn]),
+        ADDED: diff.added_ids, CHANGED: diff.changed_ids, WITHDRAWN: diff.withdrawn_ids,
+    }
 
 
 def _download(body: bytes, *, sha256: str, name: str, extension: str, content_type: str) -> HttpResponse:
@@ -80,9 +156,14 @@ class ReleaseViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
     @extend_schema(
-        summary="What changed between two releases (factor public ids)",
+        summary="What changed between two releases: factors with their versions and values",
         parameters=[OpenApiParameter("from", OpenApiTypes.STR, description=(
             "The older release's name; default: the release before this one."))],
+        description=(
+            "Each factor that differs is listed in `changes` with its public id, names, and on "
+            "each side the version the release pinned, its CO2e total, unit, GWP set and gas "
+            "amounts, as each release showed them when sealed; `added`, `changed` and "
+            "`withdrawn` list the same factors' public ids only."),
         responses={200: ReleaseDiffSerializer, **ERRORS},
     )
     @action(detail=True, methods=["get"])
@@ -96,10 +177,7 @@ class ReleaseViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         else:
             old = self.get_queryset().filter(published_at__lt=new.published_at).first()
         diff = release_diff(old=old, new=new)
-        return Response(ReleaseDiffSerializer({
-            "release": new.name, "compared_with": old.name if old else None,
-            "added": diff.added, "changed": diff.changed, "withdrawn": diff.withdrawn,
-        }).data)
+        return Response(ReleaseDiffSerializer(diff_body(diff, release=new.name)).data)
 
     @extend_schema(summary="The canonical JSON export; its SHA-256 is the release's checksum",
                    responses={(200, "application/json"): OpenApiResponse(OpenApiTypes.BINARY), **ERRORS})

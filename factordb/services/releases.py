@@ -4,9 +4,12 @@ A cut holds the publication lock (factordb/services/publication.py) for its whol
 transaction: no publication, supersession or withdrawal is half done while it reads the
 published set, and none lands until the release is sealed. Its content is frozen in the
 same transaction (factordb/services/exports.py, docs/adr/0014).
-"""
 
-from dataclasses import dataclass, field
+Before cutting, an approver sees the preview (`release_preview`): what the cut would add,
+change and remove against the latest sealed release, with values. Confirming passes the
+preview's fingerprint back; the cut computes it again under the lock and refuses if the
+published set moved in between (docs/design.md §4).
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,25 +17,35 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, require_role
+from factordb.errors import WorkflowError
 from factordb.models import FactorVersion, Release, ReleaseEntry
 from factordb.services.exports import release_freeze
 from factordb.services.publication import hold_publication_lock, retry_on_conflict
+from factordb.services.release_contents import ReleaseDiff, live_diff, sealed_diff
+
+
+class StalePreview(WorkflowError):
+    """The cut was confirmed from a preview that no longer shows what it would seal."""
 
 
 @retry_on_conflict
 @transaction.atomic
-def release_cut(*, name: str, notes_zh: str = "", notes_en: str = "", actor) -> Release:
-    """Pin every currently published version under `name` and seal it with its checksum."""
+def release_cut(*, name: str, notes_zh: str = "", notes_en: str = "", actor,
+                previewed: str | None = None) -> Release:
+    """Pin every currently published version under `name` and seal it with its checksum.
+
+    `previewed` is the fingerprint of the preview the approver confirmed
+    (`release_preview().fingerprint`): when given, the cut goes ahead only if the preview,
+    computed again under the lock, is still the same, so what is sealed is what was shown."""
     require_role(actor, Role.APPROVER)
     # Publications wait for the cut, and the cut for publications under way: the pinned set
     # is what was published at this instant. No version row needs a lock of its own.
     hold_publication_lock()
+    if previewed is not None and release_preview().fingerprint != previewed:
+        raise StalePreview(_(
+            "预览之后已发布的因子或上一发行版有了变化，本次未发行。请核对新的预览后再确认。"))
+    release = release_draft(name=name, notes_zh=notes_zh, notes_en=notes_en, actor=actor)
     published = list(FactorVersion.objects.published().order_by().values_list("pk", flat=True))
-    if not published:
-        raise ValidationError({"name": _("没有已发布的因子，无法发行。")})
-    release = Release(name=name.strip(), notes_zh=notes_zh, notes_en=notes_en,
-                      published_at=timezone.now(), created_by=actor)
-    release.full_clean()
     release._change_reason = "cut"
     release.save()
     ReleaseEntry.objects.bulk_create(ReleaseEntry(release=release, version_id=pk) for pk in published)
@@ -42,28 +55,32 @@ def release_cut(*, name: str, notes_zh: str = "", notes_en: str = "", actor) -> 
     return release
 
 
-@dataclass(frozen=True)
-class ReleaseDiff:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    withdrawn: list[str] = field(default_factory=list)
+def release_draft(*, name: str, notes_zh: str = "", notes_en: str = "", actor) -> Release:
+    """The release a cut would create, validated (something is published; the name is well
+    formed and unused) and not saved: what the preview checks before it shows anything."""
+    require_role(actor, Role.APPROVER)
+    if not FactorVersion.objects.published().exists():
+        raise ValidationError({"name": _("没有已发布的因子，无法发行。")})
+    release = Release(name=name.strip(), notes_zh=notes_zh, notes_en=notes_en,
+                      published_at=timezone.now(), created_by=actor)
+    release.full_clean()
+    return release
 
 
-def _pins(release: Release | None) -> dict[str, int]:
-    if release is None:
-        return {}
-    return dict(ReleaseEntry.objects.filter(release=release)
-                .values_list("version__factor__public_id", "version__version"))
+def release_preview() -> ReleaseDiff:
+    """What cutting a release now would add, change and remove against the latest sealed
+    release, with versions and values, and the fingerprint a confirmed cut must match.
+
+    Read without the publication lock (a preview writes nothing, and must not make
+    publications wait): a publication that lands while it reads can only make it differ
+    from what the cut, under the lock, computes again, and so refuse the cut."""
+    return live_diff(old=release_latest())
 
 
 def release_diff(*, old: Release | None, new: Release) -> ReleaseDiff:
-    """Factors added, pinned at another version, or no longer pinned, from `old` to `new`."""
-    before, after = _pins(old), _pins(new)
-    return ReleaseDiff(
-        added=sorted(set(after) - set(before)),
-        changed=sorted(pid for pid in set(after) & set(before) if after[pid] != before[pid]),
-        withdrawn=sorted(set(before) - set(after)),
-    )
+    """Factors added, pinned at another version, or no longer pinned, from `old` to `new`,
+    each with its version and values as its release showed them when sealed."""
+    return sealed_diff(old=old, new=new)
 
 
 def release_latest() -> Release | None:

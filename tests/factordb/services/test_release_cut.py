@@ -75,7 +75,9 @@ def test_the_diff_names_added_changed_and_withdrawn_factors(approver, published)
     second = release_cut(name="2025.2", actor=approver)
     diff = release_diff(old=first, new=second)
 
-    assert diff.added == [added.factor.public_id]
-    assert diff.changed == [newer.factor.public_id]
-    assert diff.withdrawn == [withdrawn.factor.public_id]
-    assert kept.factor.public_id not in diff.added + diff.changed + diff.withdrawn
+    assert diff.added_ids == [added.factor.public_id]
+    assert diff.changed_ids == [newer.factor.public_id]
+    assert [(c.before.version, c.after.version) for c in diff.changed] == [(changed.version, newer.version)]
+    assert diff.withdrawn_ids == [withdrawn.factor.public_id]
+    assert kept.factor.public_id not in diff.added_ids + diff.changed_ids + diff.withdrawn_ids
+    assert diff.unchanged == 1

@@ -95,6 +95,8 @@ def test_the_diff_names_added_changed_and_removed_factors_with_their_values(clie
     assert f'href="/factors/{two_releases["added"].factor.public_id}/"' in added
     assert "修订的因子" in changed
     assert re.search(r"v1: 0\.5366.*→ v2: 0\.5703", changed, re.S)
+    gas = two_releases["revised"].gas_amounts.get().gas.code
+    assert re.search(rf"{gas}: 0\.5366 → 0\.5703", changed)  # the gas breakdown's change
     assert "撤回的因子" in removed
     assert "0.7" in removed
     assert "保留的因子" not in html  # unchanged: not part of the diff
