@@ -100,7 +100,7 @@ def test_it_creates_one_user_per_role_holding_exactly_that_role():
     assert {name: roles_of(name) for name in DEMO_ROLES} == DEMO_ROLES
     for name in DEMO_ROLES:
         user = get_user_model().objects.get(username=name)
-        assert user.is_active and not user.is_superuser
+        assert (user.is_active, user.is_superuser) == (True, False)
     assert has_role(get_user_model().objects.get(username="demo-editor"), Role.EDITOR)
     assert not has_role(get_user_model().objects.get(username="demo-editor"), Role.REVIEWER)
 

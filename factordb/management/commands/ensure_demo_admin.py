@@ -105,7 +105,8 @@ class Command(BaseCommand):
         site = settings.SITE_URL.rstrip("/")
         password, created = demo_admin_ensure(username=username, email=email)
         verb = "Created" if created else "Reset the password of"
-        self.stdout.write(self.style.SUCCESS(f"{verb} the demo administrator (a superuser, no workflow role)."))
+        self.stdout.write(self.style.SUCCESS(
+            f"{verb} the demo administrator (a superuser, no workflow role)."))
         self.stdout.write(f"  URL:      {site}/admin/")
         self.stdout.write(f"  username: {username}")
         self.stdout.write(f"  password: {password}")
