@@ -19,6 +19,7 @@ from factordb.services import corrections, factors
 from .corrections import CorrectionAdminMixin
 from .history import CHANGE_REASON_FIELD, AuditedAdminMixin, display_value
 from .imports import ImportFilter
+from .new_version import NewVersionAdminMixin
 from .workflow import WorkflowActionsMixin
 
 # Set by the services, never typed in by hand: an editor who could choose the author could
@@ -54,7 +55,7 @@ class FactorVersionInline(ReadOnlyInline):
 
 
 @admin.register(Factor)
-class FactorAdmin(CorrectionAdminMixin, AuditedAdminMixin):
+class FactorAdmin(NewVersionAdminMixin, CorrectionAdminMixin, AuditedAdminMixin):
     list_display = (
         "public_id", "name_zh", "name_en", "category", "region", "unit", "year",
         "dataset", "boundary", "method",
@@ -80,8 +81,10 @@ class FactorAdmin(CorrectionAdminMixin, AuditedAdminMixin):
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context=None) -> HttpResponse:
         factor = self.get_object(request, object_id)
-        story = selectors.factor_story(factor) if factor is not None else []
-        return super().change_view(request, object_id, form_url, {"story": story, **(extra_context or {})})
+        context = {}
+        if factor is not None:
+            context = {"story": selectors.factor_story(factor), **self.new_version_context(request, factor)}
+        return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))
