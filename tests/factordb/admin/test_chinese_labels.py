@@ -219,9 +219,10 @@ def _own_views() -> list[tuple[str, str]]:
 @pytest.mark.parametrize("model", registered_models(), ids=lambda model: model._meta.label)
 def test_every_page_of_a_model_is_chinese(client, superuser, model):
     found = {}
+    add_url = admin_url(model, "add")
     for method, url in _model_pages(model):
         response = client.get(url) if method == "GET" else client.post(url)
-        if response.status_code in (403, 404, 405):  # a page nobody opens (a sealed release's add…)
+        if url == add_url and response.status_code == 403:  # nobody adds one (a release is cut)
             continue
         assert response.status_code == 200, url
         found[url] = untranslated(response)
