@@ -58,6 +58,8 @@ class FactorTagsForm(forms.ModelForm):
         current = [str(tag) for tag in self.instance.tags or []] if self.instance.pk else []
         self.fields["tags"].choices = [(tag, tag) for tag in sorted({*tags_in_use(), *current})]
         self.initial["tags"] = current
+        if not self.fields["tags"].choices:
+            self.fields["tags"].help_text = _("尚无因子带标签：请在“新标签”中输入。")
 
     def clean_new_tags(self) -> list[str]:
         texts = [part for part in SEPARATORS.split(self.cleaned_data.get(NEW_TAGS_FIELD, "")) if part.strip()]

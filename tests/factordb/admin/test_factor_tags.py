@@ -34,6 +34,14 @@ def test_the_tags_in_use_on_any_factor_are_offered_as_checkboxes(admin_client):
     assert response.context["adminform"].form["tags"].value() == ["自定义"]
 
 
+def test_with_no_tag_in_use_the_page_says_where_to_type_one(admin_client):
+    factor = FactorFactory(tags=[])
+
+    content = admin_client.get(admin_url(factor, "change")).content.decode()
+
+    assert "尚无因子带标签" in content
+
+
 def test_ticked_and_typed_tags_are_stored_sorted_and_once(admin_client):
     FactorFactory(tags=["电力", "全国"])
     factor = FactorFactory(tags=[])
