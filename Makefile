@@ -34,7 +34,7 @@ install: $(VENV)/.installed  ## create .venv and install the project
 
 install-dev: $(VENV)/.installed-dev  ## install the project with the test and lint tools
 
-run: install var  ## migrate, load the seed data, create a demo admin, serve on 127.0.0.1:8000
+run: install var  ## migrate, load the seed data, create a demo admin and one demo user per role, serve on 127.0.0.1:8000
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) loadseed
 	DEBUG=1 $(MANAGE) collectstatic --noinput --verbosity 0

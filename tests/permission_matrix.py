@@ -532,6 +532,8 @@ BUILDERS: dict[str, Builder] = {
     "admin:factordb_factor_correct": correction_builder(lambda: SourcedPublishedVersionFactory().factor,
                                                         name_en="Corrected name"),
     "admin:factordb_source_correct": correction_builder(_cited_source, title="Corrected title"),
+    "admin:factordb_factor_new_version": lambda scene: Call(
+        _admin_url(Factor, "new_version", SourcedPublishedVersionFactory().factor.pk)),
     "admin:auth_user_password_change": password_of_an_account_without_rights,
     "admin:password_change": own_password,
     "POST api:resolve": api_read("api:resolve", {"keys": [{"category": "cat0", "region": "CN", "year": 2024,

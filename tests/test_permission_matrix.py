@@ -93,6 +93,8 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "admin:factordb_factorversion_workflow:withdraw": APPROVERS,
     # A published factor's names and a cited source's citation: an approver's recorded correction.
     "admin:factordb_factor_correct": APPROVERS,
+    # A factor's page starts a new draft version, as "start_revision" on a version's page does.
+    "admin:factordb_factor_new_version": EDITORS,
     "admin:factordb_source_correct": APPROVERS,
     # --- Imports: an editor uploads a file; its uploader confirms the preview -------------
     # The services write an import's record; no admin form adds, changes or deletes one.

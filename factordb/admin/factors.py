@@ -20,6 +20,8 @@ from .change_sets import make_change_set
 from .corrections import CorrectionAdminMixin
 from .history import CHANGE_REASON_FIELD, AuditedAdminMixin, display_value
 from .imports import ImportFilter
+from .new_version import NewVersionAdminMixin
+from .tags import NEW_TAGS_FIELD, FactorTagsForm
 from .workflow import WorkflowActionsMixin
 
 # Set by the services, never typed in by hand: an editor who could choose the author could
@@ -55,7 +57,8 @@ class FactorVersionInline(ReadOnlyInline):
 
 
 @admin.register(Factor)
-class FactorAdmin(CorrectionAdminMixin, AuditedAdminMixin):
+class FactorAdmin(NewVersionAdminMixin, CorrectionAdminMixin, AuditedAdminMixin):
+    form = FactorTagsForm
     list_display = (
         "public_id", "name_zh", "name_en", "category", "region", "unit", "year",
         "dataset", "boundary", "method",
@@ -81,8 +84,17 @@ class FactorAdmin(CorrectionAdminMixin, AuditedAdminMixin):
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context=None) -> HttpResponse:
         factor = self.get_object(request, object_id)
-        story = selectors.factor_story(factor) if factor is not None else []
-        return super().change_view(request, object_id, form_url, {"story": story, **(extra_context or {})})
+        context = {}
+        if factor is not None:
+            context = {"story": selectors.factor_story(factor), **self.new_version_context(request, factor)}
+        return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
+
+    def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        fields = list(super().get_fields(request, obj))
+        if "tags" in self.get_readonly_fields(request, obj):
+            # Shown, not edited (a past record in the history): no new tags to type in either.
+            fields = [name for name in fields if name != NEW_TAGS_FIELD]
+        return fields
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))

@@ -6,6 +6,10 @@ history pages read-only (the library's revert only hides its button; its view st
 POSTed form), and adds a field-by-field comparison of any two records of an object.
 """
 
+import datetime as dt
+import itertools
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +22,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalChanges, ModelChange
@@ -50,6 +56,7 @@ class AuditedAdminMixin(DeletionReasonMixin, SimpleHistoryAdmin):
 
     object_history_template = "admin/history/object_history.html"
     object_history_list_template = "admin/history/object_history_list.html"
+    object_history_form_template = "admin/history/object_history_form.html"
     compare_template = "admin/history/compare.html"
 
     # --- The change reason --------------------------------------------------------------
@@ -132,6 +139,18 @@ class AuditedAdminMixin(DeletionReasonMixin, SimpleHistoryAdmin):
         context = {"compare_url": self._compare_url(unquote(object_id)), **(extra_context or {})}
         return super().history_view(request, object_id, context)
 
+    def set_history_delta_changes(self, request: HttpRequest, historical_records: Sequence[HistoricalChanges],
+                                  foreign_keys_are_objs: bool = True) -> None:
+        # The list's "changes" column says what the comparison says: labels, not field names;
+        # values as the admin shows them, not stored codes, UTC times or bare numbers.
+        records = list(historical_records)
+        units = value_units(records[0].instance) if records else {}
+        for newer, older in itertools.pairwise(records):
+            newer.history_delta_changes = [
+                {"field": change.label, "old": change.old, "new": change.new}
+                for change in history_changes(older, newer, units=units)
+            ]
+
     # --- Comparison of two records ------------------------------------------------------
     def get_urls(self) -> list[URLPattern]:
         opts = self.model._meta
@@ -167,7 +186,7 @@ class AuditedAdminMixin(DeletionReasonMixin, SimpleHistoryAdmin):
             "object_id": object_id,
             "old_record": old,
             "new_record": new,
-            "changes": history_changes(old, new),
+            "changes": history_changes(old, new, units=value_units(obj)),
             "history_url": reverse(
                 f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history", args=[object_id],
             ),
@@ -190,16 +209,19 @@ def _without_reason(fields) -> list:
     return [f for f in fields if f != CHANGE_REASON_FIELD]
 
 
-def history_changes(old: HistoricalChanges, new: HistoricalChanges) -> list[FieldChange]:
-    """Each field that differs between two records of one object, with both values shown."""
+def history_changes(old: HistoricalChanges, new: HistoricalChanges, *,
+                    units: dict[str, str] | None = None) -> list[FieldChange]:
+    """Each field that differs between two records of one object, with both values shown
+    as the admin shows them (`units`: the unit after a field's values, by field name)."""
     model = new.instance_type
     names = {field.name for field in model._meta.concrete_fields}
     delta = new.diff_against(old, foreign_keys_are_objs=True,
                              excluded_fields=sorted(BOOKKEEPING_FIELDS & names))
-    return [_field_change(model._meta.get_field(change.field), change) for change in delta.changes]
+    return [_field_change(model._meta.get_field(change.field), change, (units or {}).get(change.field, ""))
+            for change in delta.changes]
 
 
-def _field_change(field: models.Field, change: ModelChange) -> FieldChange:
+def _field_change(field: models.Field, change: ModelChange, unit: str) -> FieldChange:
     old, new = change.old, change.new
     if field.many_to_many:
         # The library compares the link table's rows; staff read the objects linked to.
@@ -208,20 +230,52 @@ def _field_change(field: models.Field, change: ModelChange) -> FieldChange:
     return FieldChange(
         name=field.name,
         label=capfirst(field.verbose_name),
-        old=display_value(field, old),
-        new=display_value(field, new),
+        old=display_value(field, old, unit),
+        new=display_value(field, new, unit),
     )
 
 
-def display_value(field: models.Field, value: Any) -> str:
-    """A stored value as staff read it: choice labels, related objects' names, local formats."""
-    if value is None or value == "" or value == []:
+def display_value(field: models.Field, value: Any, unit: str = "") -> str:
+    """A stored value as staff read it: choice labels, related objects' names, yes or no,
+    times in the local time zone, local number formats, and the value's unit after it."""
+    choices = dict(field.flatchoices) if field.flatchoices else {}
+    if isinstance(value, str | int) and value in choices:  # a blank choice has a label too
+        return str(choices[value])
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
-    if field.flatchoices:
-        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
-    return str(localize(value))
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    shown = str(localize(value))
+    return f"{shown} {unit}" if unit else shown
+
+
+def value_units(obj: models.Model) -> dict[str, str]:
+    """The unit of each field of `obj` whose value is an amount of something, by field name.
+
+    A version's amounts are per unit of its factor's activity (the factor of a version never
+    changes, nor its unit once public), so one object's records share them.
+    """
+    of_model = VALUE_UNITS.get(obj._meta.label_lower)
+    return of_model(obj) if of_model else {}
+
+
+def _version_units(version: models.Model) -> dict[str, str]:
+    activity = version.factor.unit.symbol
+    return {
+        "co2e_total": f"kg CO2e/{activity}",
+        "biogenic_co2": f"kg CO2/{activity}",
+        "uncertainty_low_pct": "%",
+        "uncertainty_high_pct": "%",
+    }
+
+
+VALUE_UNITS = {"factordb.factorversion": _version_units}
 
 
 def is_historical_model(model: type[models.Model]) -> bool:

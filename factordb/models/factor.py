@@ -142,7 +142,8 @@ quality_validators = [MinValueValidator(1), MaxValueValidator(5)]
 class FactorVersion(models.Model):
     """One reviewed state of a factor's content. Frozen once published."""
 
-    factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="versions")
+    factor = models.ForeignKey(Factor, verbose_name=_("因子"), on_delete=models.PROTECT,
+                               related_name="versions")
     version = models.PositiveIntegerField(_("版本号"))
     status = models.CharField(
         _("状态"), max_length=20, choices=FactorStatus.choices, default=FactorStatus.DRAFT,

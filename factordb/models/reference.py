@@ -54,7 +54,7 @@ class TreeQuerySet(models.QuerySet):
 class TreeMixin(models.Model):
     """A tree with a materialised path so that 'this and everything below' is one query."""
 
-    path = models.CharField(max_length=500, editable=False, db_index=True)
+    path = models.CharField(_("路径"), max_length=500, editable=False, db_index=True)
 
     objects = TreeQuerySet.as_manager()
 
