@@ -110,7 +110,8 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "admin:factordb_factorimport_confirm": EDITORS,
     # --- Change sets: put together from drafts by editors; never edited in the admin ------
     **{f"admin:factordb_changeset_{view}": NOBODY for view in ("add", "change", "delete")},
-    **{f"admin:factordb_changeset_{view}": READS for view in ("changelist", "history", "simple_history")},
+    **{f"admin:factordb_changeset_{view}": READS for view in ("changelist", "history", "history_compare",
+                                                                   "simple_history")},
     "admin:factordb_changeset_new": EDITORS,
     # Ticking drafts only leads to the page above, which asks for the title and reason.
     "admin:factordb_factorversion_changelist:make_change_set": READS,

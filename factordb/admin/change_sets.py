@@ -15,13 +15,14 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import Role, has_role
 from factordb.errors import WorkflowError
 from factordb.http import add_errors, message_of
 from factordb.models import ChangeSet, FactorImport, FactorVersion
 from factordb.services import change_sets
+
+from .history import AuditedAdminMixin
 
 MAX_PICKED = 20_000  # drafts one request may carry in its address
 
@@ -36,7 +37,7 @@ class CreateForm(forms.Form):
 
 
 @admin.register(ChangeSet)
-class ChangeSetAdmin(SimpleHistoryAdmin):
+class ChangeSetAdmin(AuditedAdminMixin):
     list_display = (
         "__str__",
         "kind",
@@ -50,6 +51,9 @@ class ChangeSetAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "kind")
     search_fields = ("title", "description")
     list_select_related = ("author",)
+    fields = ("title", "description", "kind", "status", "review_round", "author", "factor_import",
+              "split_from", "scheduled_publication_at", "scheduled_by", "created_at", "review_page")
+    readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
@@ -76,11 +80,6 @@ class ChangeSetAdmin(SimpleHistoryAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_active and request.user.is_staff
-
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
-        if request.method not in ("GET", "HEAD") or not str(object_id).isdigit():
-            return super().change_view(request, object_id, form_url, extra_context)
-        return HttpResponseRedirect(reverse("review:change_set", args=[object_id]))
 
     def get_urls(self) -> list[URLPattern]:
         opts = self.model._meta
