@@ -16,7 +16,7 @@ What it does, on the machine it runs on (PostgreSQL as in CI):
    ratio, and whether the set's road fits in the target (minutes: under 600 s).
 
 Production settings (DEBUG off), no Redis needed: mail and cache work are queued after commit
-and dropped here (CELERY_TASK_ALWAYS_EAGER with the locmem mail backend).
+and kept in memory here (CELERY_TASK_ALWAYS_EAGER, the in-memory mail backend).
 """
 
 import os
@@ -35,7 +35,7 @@ ENV = {
     "DJANGO_SETTINGS_MODULE": "factordb.settings", "ENV_FILE": "", "DEBUG": "0",
     "SECRET_KEY": "bench-only-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
     "DATABASE_URL": DATABASE_URL, "REDIS_URL": "redis://127.0.0.1:6379/12", "LOG_LEVEL": "WARNING",
-    "CELERY_TASK_ALWAYS_EAGER": "1", "EMAIL_URL": "locmemmail://", "THROTTLE_NAMESPACE": "bench-sets:",
+    "CELERY_TASK_ALWAYS_EAGER": "1", "EMAIL_URL": "memorymail://", "THROTTLE_NAMESPACE": "bench-sets:",
 }
 
 
