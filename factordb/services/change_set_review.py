@@ -20,6 +20,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -63,7 +64,8 @@ def _rows(change_set: ChangeSet) -> list[FactorVersion]:
 
 
 def _named(versions: Sequence[FactorVersion]) -> str:
-    names = "、".join(f"{v.factor.public_id} v{v.version}" for v in versions[:MAX_NAMED])
+    separator = "、" if (get_language() or "zh").startswith("zh") else ", "
+    names = separator.join(f"{v.factor.public_id} v{v.version}" for v in versions[:MAX_NAMED])
     more = len(versions) - MAX_NAMED
     return names + (_(" 等 %(n)d 条") % {"n": len(versions)} if more > 0 else "")
 

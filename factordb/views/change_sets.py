@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from accounts.roles import ForbiddenAction, Role, require_role
 from factordb import forms_change_sets as forms
 from factordb import selectors_change_sets, steps
-from factordb.constants import FactorStatus as S
 from factordb.http import domain_errors, perform
 from factordb.models import ChangeSet
 from factordb.services import change_set_review as road
@@ -159,11 +158,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def change_set_list(request: HttpRequest) -> HttpResponse:
     """Every set on the road, for approvers: what each is, how big, which round, how far."""
     require_role(request.user, Role.APPROVER)
-    return render(request, "factordb/review/change_set_list.html", {
-        "sections": [
-            (_("待指派评审"), selectors_change_sets.sets_for_approvers((S.SUBMITTED,))),
-            (_("评审中"), selectors_change_sets.sets_for_approvers((S.IN_REVIEW,))),
-            (_("已通过，待发布"), selectors_change_sets.sets_for_approvers((S.APPROVED,))),
-            (_("退回修改"), selectors_change_sets.sets_for_approvers((S.CHANGES_REQUESTED,))),
-        ],
-    })
+    from factordb.views.dashboard import change_set_sections
+
+    return render(request, "factordb/review/change_set_list.html", {"sections": change_set_sections()})

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
-from factordb import forms, selectors, steps
+from factordb import forms, selectors, selectors_change_sets, steps
+from factordb.constants import FactorStatus as S
 from factordb.http import domain_errors, perform
 from factordb.models import ConflictOfInterest, FactorVersion
 from factordb.services import review
@@ -56,6 +57,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return _render(request)
 
 
+def change_set_sections() -> list[tuple]:
+    """The change sets on the road, by what the approver does next, with what they weigh."""
+    sets = selectors_change_sets.sets_for_approvers(
+        (S.SUBMITTED, S.IN_REVIEW, S.APPROVED, S.CHANGES_REQUESTED))
+    return [
+        ("cs-submitted", _("变更集：待指派评审"), sets[S.SUBMITTED]),
+        ("cs-in-review", _("变更集：评审中"), sets[S.IN_REVIEW]),
+        ("cs-approved", _("变更集：已通过，待发布"), sets[S.APPROVED]),
+        ("cs-changes", _("变更集：退回修改"), sets[S.CHANGES_REQUESTED]),
+    ]
+
+
 def _render(request: HttpRequest, *, failed: tuple[int, str, object] | None = None,
             status: int = 200) -> HttpResponse:
     roles = steps.roles_in_request(request.user)
@@ -81,6 +94,7 @@ def _render(request: HttpRequest, *, failed: tuple[int, str, object] | None = No
         "approved": [row(v) for v in selectors.versions_approved()],
         "published": [row(v) for v in selectors.versions_recently_published()],
         "conflicts": [conflict_row(c) for c in selectors.open_conflicts()],
+        "change_set_sections": change_set_sections(),
         "required_approvals": review.required_approvals(),
     }, status=status)
 

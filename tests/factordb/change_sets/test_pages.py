@@ -166,6 +166,7 @@ def test_the_approvers_list_shows_size_round_approvals_and_threads(client, in_re
     approve(in_review, reviewers[0])
     post(client, reviewers[1], in_review, "comment", body="第 2 行？")
     client.force_login(approver)
-    text = client.get(reverse("review:change_sets")).content.decode()
-    assert "依据生态环境部 2023 年公告更新" in text
-    assert "1/2" in text
+    for url in (reverse("review:change_sets"), reverse("review:dashboard")):
+        text = client.get(url).content.decode()
+        assert "依据生态环境部 2023 年公告更新" in text
+        assert "1/2" in text
