@@ -81,3 +81,9 @@ def _typed_results(derivation: dict) -> list[str]:
     return [_("气体 %(gas)s 的结果 %(stored)s 与平台按参数计算的 %(computed)s 不一致"
               "（结果由平台计算，不可手填）") % {"gas": gas, "stored": stored, "computed": f"{computed:f}"}
             for gas, stored, computed in wrong]
+
+
+def fits_schema(derivation) -> bool:
+    """Whether `derivation` has the schema's shape (its results are not checked): one the admin
+    can show as tables. A legacy shape (a number, a list, a formula as text) is not."""
+    return isinstance(derivation, dict) and _validator.is_valid(derivation)

@@ -17,6 +17,7 @@ from factordb.models import Factor, FactorVersion, GasAmount, VersionSource
 from factordb.services import corrections, factors
 
 from .corrections import CorrectionAdminMixin
+from .derivation import DerivationFormMixin, ParameterUsageAdminMixin
 from .history import CHANGE_REASON_FIELD, AuditedAdminMixin, display_value
 from .imports import ImportFilter
 from .workflow import WorkflowActionsMixin
@@ -159,8 +160,9 @@ EDIT_CONFLICT = _("此版本在您打开之后已被他人保存（someone else 
                   "请核对后再次保存：再次保存将以您的输入为准。")
 
 
-class FactorVersionForm(forms.ModelForm):
-    """Carries the revision the editor opened, so a save over someone else's is refused."""
+class FactorVersionForm(DerivationFormMixin, forms.ModelForm):
+    """Carries the revision the editor opened, so a save over someone else's is refused.
+    The derivation is edited as tables, its results computed (admin/derivation.py)."""
 
     class Meta:
         model = FactorVersion
@@ -193,7 +195,7 @@ class FactorVersionForm(forms.ModelForm):
 
 
 @admin.register(FactorVersion)
-class FactorVersionAdmin(WorkflowActionsMixin, AuditedAdminMixin):
+class FactorVersionAdmin(ParameterUsageAdminMixin, WorkflowActionsMixin, AuditedAdminMixin):
     form = FactorVersionForm
     list_display = (
         "factor", "version", "status", "co2e_total", "gwp_set", "gas_breakdown",
