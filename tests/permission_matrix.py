@@ -528,7 +528,7 @@ def read_only_url(name: str) -> str:
     if name == "admin:factordb_factorversion_workflow":  # a step no registry holds
         return reverse(name, args=[SourcedDraftVersionFactory().pk, "no-such-step"])
     model, view = _registered_model_view(name)
-    if model is not None and view == "changelist":
+    if model is not None and view in ("changelist", "parameter_usage"):  # pages of no one row
         return _admin_url(model, view)
     if model is not None:
         obj = ROW_MAKERS[model](9)

@@ -74,11 +74,19 @@ def _matches(entry: object, value: Decimal | None, unit: str | None, source: str
     return source is None or str(entry.get("source", "")).strip() == source.strip()
 
 
+def _cites(derivation: object, name: str) -> bool:
+    parameters = derivation.get("parameters") if isinstance(derivation, dict) else None
+    return isinstance(parameters, dict) and name in parameters
+
+
 def _newest_working_versions(name: str) -> QuerySet:
-    citing = FactorVersion.objects.filter(status__in=WORKING_STATUSES,
-                                          derivation__parameters__has_key=name).values("factor_id")
+    # The name is matched here, not by a JSON key lookup in SQL: SQLite's JSON paths cannot
+    # spell every key (a name with a double quote is never found), and any name is allowed.
+    working = FactorVersion.objects.filter(status__in=WORKING_STATUSES)
+    derivations = working.filter(derivation__has_key="parameters").values_list("factor_id", "derivation")
+    citing = {factor_id for factor_id, derivation in derivations.iterator() if _cites(derivation, name)}
     gas_amounts = Prefetch("gas_amounts", queryset=GasAmount.objects.select_related("gas"))
-    return (FactorVersion.objects.filter(factor_id__in=citing, status__in=WORKING_STATUSES)
+    return (working.filter(factor_id__in=citing)
             .select_related("factor", "gwp_set").prefetch_related(gas_amounts)
             .order_by("factor__public_id", "-version"))
 

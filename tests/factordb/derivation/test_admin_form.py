@@ -83,6 +83,10 @@ def test_the_derivation_is_shown_as_tables_with_the_computed_result_and_no_json_
     assert 'name="derivation-gas-0-result"' not in shown  # the result is no input
     assert '<textarea name="derivation"' not in shown
     assert "seed_key: CN/raw_coal/ncv" in shown  # carried keys are shown
+    # each parameter leads to the factors that use it
+    link = ("parameter-usage/?name=net_calorific_value&amp;value=20.908"
+            "&amp;unit=GJ%2Ft&amp;source=GB%2FT%202589")
+    assert link in shown
 
 
 def test_saving_unchanged_tables_keeps_the_derivation_as_it_was(admin_client, coal):
