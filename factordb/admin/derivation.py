@@ -57,7 +57,7 @@ LABELS = {
     "parameters": gettext_lazy("所用参数"), "constant": gettext_lazy("常数"),
     "unit_conversion": gettext_lazy("单位换算"), "formula": gettext_lazy("公式说明"),
     "key": gettext_lazy("键"), "text": gettext_lazy("内容"), "rounding": gettext_lazy("舍入"),
-    "result_unit": gettext_lazy("结果单位"),
+    "result_unit": gettext_lazy("结果单位"), "result": gettext_lazy("结果"),
 }
 ROW_NAMES = {"param": gettext_lazy("参数第 %(row)d 行"), "gas": gettext_lazy("气体第 %(row)d 行"),
              "note": gettext_lazy("说明第 %(row)d 行")}
@@ -257,18 +257,27 @@ def build_derivation(posted: DerivationInput) -> dict:
     try:
         results = computed_results(derivation)
     except DerivationError as exc:
-        where = {"where": exc.where, "reason": exc.reason}
-        raise ValidationError(_("%(where)s：%(reason)s") % where) from exc
+        raise ValidationError(_located(exc, posted.tables.get("gas", []))) from exc
     for gas, entry in gases.items():
         entry["result"] = f"{results[gas]:f}"
     validate_derivation(derivation)  # the model's own rule, as a last guard
     return derivation
 
 
+def _located(error: DerivationError, gas_rows: list[Row]) -> str:
+    """A computation's error named by the gas row it came from (the rows were checked first,
+    so what is left is a result out of range)."""
+    gas, part = (*error.path, "", "")[1:3]
+    for row in gas_rows:
+        if error.path[0] == "gases" and not row.delete and row.values["gas"].strip() == gas:
+            return _problem("gas", row, part if part in LABELS else "gas", error.reason)
+    return _("%(where)s：%(reason)s") % {"where": error.where, "reason": error.reason}
+
+
 def _filled(rows: list[Row], problems: list[str], kind: str) -> list[Row]:
     if len(rows) > MAX_ROWS:
-        problems.append(_("%(table)s：至多 %(limit)d 行") % {"table": ROW_NAMES[kind] % {"row": MAX_ROWS + 1},
-                                                          "limit": MAX_ROWS})
+        where = ROW_NAMES[kind] % {"row": MAX_ROWS + 1}
+        problems.append(_("%(where)s：每表至多 %(limit)d 行") % {"where": where, "limit": MAX_ROWS})
         return []
     return [row for row in rows if not row.delete and not row.blank]
 

@@ -180,6 +180,8 @@ HOSTILE = {
     "a reserved note key": ({"derivation-note-0-key": "gases"}, ["说明第 1 行", "键"]),
     "tampered carried keys": ({"derivation-param-0-extra": '{"seed_key": 5}'}, ["参数第 1 行", "附加说明"]),
     "carried keys that are no JSON": ({"derivation-param-0-extra": "{"}, ["参数第 1 行", "附加说明"]),
+    "a result too large to compute": ({"derivation-param-0-value": "1e99", "derivation-param-1-value": "1e9"},
+                                      ["气体第 1 行", "结果"]),
     "a value far too long": ({"derivation-param-0-source": "x" * 2001}, ["参数第 1 行", "来源"]),
 }
 
@@ -212,7 +214,8 @@ def test_a_flood_of_rows_is_refused_not_processed(admin_client, coal):
     page = admin_client.get(admin_url(coal, "change"))
     flood = {f"derivation-note-{i}-key": f"k{i}" for i in range(201)}
     response = post(admin_client, coal, page, **flood)
-    assert response.status_code in (200, 400)
+    assert response.status_code == 200
+    assert "说明第 201 行" in " ".join(errors(response))
     assert stored(coal) == COAL
 
 
@@ -256,3 +259,13 @@ def test_a_published_version_shows_its_derivation_read_only():
     assert 'name="derivation-param-0-value"' not in shown
     assert "20.908" in shown
     assert Decimal(stored(version)["gases"]["CO2"]["result"]) == Decimal("2021.59452")
+
+
+def test_the_english_admin_shows_the_tables_in_english(admin_client, coal):
+    shown = admin_client.get(f"/en/admin/factordb/factorversion/{coal.pk}/change/").content.decode()
+    tables = shown.split('class="derivation-tables"')[1].split("</div>\n</fieldset>")[0]
+    for term in ("Parameters used", "Constant", "Unit conversion", "Result (computed)", "Add a parameter row",
+                 "Which factors use this parameter"):
+        assert term in tables
+    headings = re.findall(r"<th>([^<]*)</th>", tables)
+    assert [heading for heading in headings if re.search(r"[\u4e00-\u9fff]", heading)] == []
