@@ -344,7 +344,9 @@ def _gases(rows: list[Row], parameters: dict, problems: list[str]) -> dict[str, 
                 problems.append(_problem("gas", row, "parameters", unknown))
         entry: dict = {"parameters": names}
         for part in ("constant", "unit_conversion"):
-            text = row.values[part].strip() or "1"
+            text = row.values[part].strip()
+            if not text:
+                continue  # none: × 1, and the stored derivation keeps the key absent as it was
             try:
                 parse_ratio(text, ("gases", gas, part))
             except DerivationError as exc:

@@ -11,6 +11,7 @@ Superseded, withdrawn and rejected versions are history. A factor whose newest v
 longer cites the parameter as asked (already corrected in a draft) is not listed.
 """
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -55,6 +56,10 @@ class Recomputation:
     # the redraft must take the recomputed total.
     total_still_agrees: bool
     problem: str = ""
+    # What a redraft would store: the derivation with the parameter corrected and every result
+    # recomputed, and the whole breakdown {gas code: kg} (gases not using it unchanged).
+    derivation: dict | None = None
+    amounts: dict[str, Decimal] | None = None
 
 
 def _decimal(value: object) -> Decimal | None:
@@ -112,8 +117,10 @@ def parameter_uses(name: str, *, value: Decimal | None = None, unit: str | None 
     return uses
 
 
-def recompute(use: ParameterUse, name: str, corrected_value: Decimal) -> Recomputation:
-    """The use's gas results and CO2e total with parameter `name` at `corrected_value`.
+def recompute(use: ParameterUse, name: str, corrected_value: Decimal, *, unit: str | None = None,
+              source: str | None = None) -> Recomputation:
+    """The use's gas results and CO2e total with parameter `name` at `corrected_value` (and its
+    unit or source corrected too, where given).
 
     The total is the recomputed breakdown's under the version's GWP set, at the stored
     precision; pure: the version and its derivation are not changed."""
@@ -129,14 +136,27 @@ def recompute(use: ParameterUse, name: str, corrected_value: Decimal) -> Recompu
     gases = [GasRecomputation(gas=gas, current=breakdown.get(gas, stated[gas]), recomputed=results[gas])
              for gas in use.gases]
     amounts = breakdown | {change.gas: change.recomputed for change in gases}
+    corrected = _corrected(version.derivation, name, corrected_value, unit, source, results)
     values = gwp.gwp_values(version.gwp_set)
     try:
         total = gwp.co2e_from_breakdown(amounts, values).quantize(consistency.CO2E_PRECISION)
     except gwp.GwpError as exc:
         return Recomputation(gases=gases, recomputed_total=None, total_still_agrees=False,
-                             problem=str(exc), **base)
+                             problem=str(exc), derivation=corrected, amounts=amounts, **base)
     problem = consistency.co2e_problem(version.co2e_total, amounts, version.gwp_set.code, values)
-    return Recomputation(gases=gases, recomputed_total=total, total_still_agrees=problem is None, **base)
+    return Recomputation(gases=gases, recomputed_total=total, total_still_agrees=problem is None,
+                         derivation=corrected, amounts=amounts, **base)
+
+
+def _corrected(derivation: dict, name: str, value: Decimal, unit: str | None, source: str | None,
+               results: dict[str, Decimal]) -> dict:
+    corrected = copy.deepcopy(derivation)
+    entry = corrected["parameters"][name]
+    entry["value"] = f"{value:f}"  # as written: 21.000 keeps its places
+    entry |= {key: text for key, text in (("unit", unit), ("source", source)) if text is not None}
+    for gas, result in results.items():
+        corrected["gases"][gas]["result"] = f"{result:f}"
+    return corrected
 
 
 def recompute_all(uses: Iterable[ParameterUse], name: str, corrected_value: Decimal) -> list[Recomputation]:

@@ -96,6 +96,16 @@ def test_saving_unchanged_tables_keeps_the_derivation_as_it_was(admin_client, co
     assert stored(coal) == COAL
 
 
+def test_a_derivation_without_constants_or_notes_is_kept_exactly_when_saved_untouched(admin_client):
+    bare = {"parameters": {"ef": {"value": "26.7", "unit": "TJ/Gg"}},
+            "gases": {"CO2": {"parameters": ["ef"], "result": "26.7000000000"}}}  # no rounding: 10 places
+    version = DraftVersionFactory(derivation=copy.deepcopy(bare))
+    page = admin_client.get(admin_url(version, "change"))
+    response = post(admin_client, version, page, notes_en="wording")
+    assert response.status_code == 302, errors(response)
+    assert stored(version) == bare
+
+
 def test_a_corrected_value_is_saved_with_the_result_recomputed(admin_client, coal):
     page = admin_client.get(admin_url(coal, "change"))
     response = post(admin_client, coal, page, **{"derivation-param-0-value": "21.000"})
@@ -131,7 +141,7 @@ def test_rows_are_added_in_blank_rows_and_deleted_by_their_box(admin_client, coa
                                                          "source": "IPCC 2006 Table 2.2"}
     # 20.908 × 1.5 × 0.001 = 0.031362
     assert derivation["gases"]["N2O"] == {"parameters": ["net_calorific_value", "n2o_per_heat"],
-                                          "constant": "1", "unit_conversion": "0.001", "result": "0.031362"}
+                                          "unit_conversion": "0.001", "result": "0.031362"}
     assert "method" not in derivation
 
 

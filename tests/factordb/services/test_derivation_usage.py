@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from factordb.derivation import validate_derivation
 from factordb.models import FactorVersion, GasAmount
 from factordb.services.derivation_compute import with_computed_results
 from factordb.services.derivation_usage import parameter_uses, recompute, recompute_all
@@ -44,6 +45,10 @@ def version_of(factory=DraftVersionFactory, **derivation_args) -> FactorVersion:
 
 def listed(**kwargs) -> list[str]:
     return [f"{use.version.factor.public_id} v{use.version.version}" for use in parameter_uses(NCV, **kwargs)]
+
+
+def stored_derivation(version: FactorVersion) -> dict:
+    return FactorVersion.objects.get(pk=version.pk).derivation
 
 
 def label(version: FactorVersion) -> str:
@@ -197,3 +202,18 @@ def test_a_stored_derivation_that_cannot_be_computed_is_a_problem_named():
     assert again.recomputed_total is None
     assert "constant" in again.problem
 
+
+
+def test_the_redraft_to_store_is_given_whole_and_passes_the_models_rule():
+    version = version_of(PublishedVersionFactory)
+    [use] = parameter_uses(NCV)
+
+    again = recompute(use, NCV, Decimal("21.000"), source="GB/T 2589-2020 勘误")
+
+    corrected = again.derivation
+    assert corrected["parameters"][NCV] == {"value": "21.000", "unit": "GJ/t",
+                                            "source": "GB/T 2589-2020 勘误"}
+    assert corrected["gases"]["CO2"]["result"] == "2030.490000"
+    assert again.amounts == {"CO2": Decimal("2030.490000")}
+    assert stored_derivation(version) == coal()  # the version itself is untouched
+    validate_derivation(corrected)  # what the lead's change set will save is accepted
