@@ -138,12 +138,11 @@ def recompute(use: ParameterUse, name: str, corrected_value: Decimal, *, unit: s
     amounts = breakdown | {change.gas: change.recomputed for change in gases}
     corrected = _corrected(version.derivation, name, corrected_value, unit, source, results)
     values = gwp.gwp_values(version.gwp_set)
-    try:
-        total = gwp.co2e_from_breakdown(amounts, values).quantize(consistency.CO2E_PRECISION)
-    except gwp.GwpError as exc:
-        return Recomputation(gases=gases, recomputed_total=None, total_still_agrees=False,
-                             problem=str(exc), derivation=corrected, amounts=amounts, **base)
     problem = consistency.co2e_problem(version.co2e_total, amounts, version.gwp_set.code, values)
+    if problem is not None and problem[0] == "no_gwp":  # the message names the set and the gases
+        return Recomputation(gases=gases, recomputed_total=None, total_still_agrees=False,
+                             problem=problem[1], derivation=corrected, amounts=amounts, **base)
+    total = gwp.co2e_from_breakdown(amounts, values).quantize(consistency.CO2E_PRECISION)
     return Recomputation(gases=gases, recomputed_total=total, total_still_agrees=problem is None,
                          derivation=corrected, amounts=amounts, **base)
 

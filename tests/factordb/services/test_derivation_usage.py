@@ -188,6 +188,7 @@ def test_a_gas_without_a_gwp_in_the_set_is_a_problem_named_not_a_crash():
 
     assert again.recomputed_total is None
     assert "SF6" in again.problem
+    assert "AR5" in again.problem  # the set that lacks it
 
 
 def test_a_stored_derivation_that_cannot_be_computed_is_a_problem_named():
