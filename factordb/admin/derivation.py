@@ -254,6 +254,8 @@ def build_derivation(posted: DerivationInput) -> dict:
             problems.append(_("%(field)s：%(reason)s") % {"field": LABELS["rounding"], "reason": exc.reason})
     if problems:
         raise ValidationError(problems)
+    if set(derivation) <= {"rounding"}:
+        return {}  # the rounding offered on a new form rounds nothing: a value entered directly
     try:
         results = computed_results(derivation)
     except DerivationError as exc:
@@ -317,7 +319,8 @@ def _carried(row: Row, problems: list[str]) -> dict[str, str]:
         extra = json.loads(text) if text else {}
     except ValueError:
         extra = None
-    texts = isinstance(extra, dict) and all(isinstance(v, str) and len(v) <= MAX_TEXT for v in extra.values())
+    texts = isinstance(extra, dict) and all(
+        isinstance(value, str) and len(value) <= MAX_TEXT and len(key) <= 200 for key, value in extra.items())
     if not texts:
         problems.append(_problem("param", row, "extra", _("已损坏，请重新打开此页")))
         return {}

@@ -159,6 +159,16 @@ def test_a_new_version_gets_its_derivation_from_the_tables(admin_client, coal):
     assert created.derivation["gases"]["CO2"]["result"] == "0.536600"
 
 
+def test_a_new_version_with_untouched_tables_has_the_empty_derivation(admin_client, coal):
+    page = admin_client.get(admin_url(FactorVersion, "add"))
+    data = {**table_data(page), "factor": str(coal.factor_id), "gwp_set": str(coal.gwp_set_id),
+            "co2e_total": "0.5366", "dq_reliability": "2", "dq_completeness": "2", "dq_temporal": "1",
+            "dq_geographical": "1", "dq_technological": "2", CHANGE_REASON_FIELD: "新增"}
+    response = admin_client.post(admin_url(FactorVersion, "add"), data)
+    assert response.status_code == 302, errors(response)
+    assert FactorVersion.objects.exclude(pk=coal.pk).get().derivation == {}
+
+
 def test_a_post_without_the_tables_keeps_the_stored_derivation(admin_client, coal):
     page = admin_client.get(admin_url(coal, "change"))
     data = {**change_form_data(page), "derivation": json.dumps({"gases": {}}), CHANGE_REASON_FIELD: "旧表单"}
@@ -192,6 +202,8 @@ HOSTILE = {
     "carried keys that are no JSON": ({"derivation-param-0-extra": "{"}, ["参数第 1 行", "附加说明"]),
     "a result too large to compute": ({"derivation-param-0-value": "1e99", "derivation-param-1-value": "1e9"},
                                       ["气体第 1 行", "结果"]),
+    "a parameter deleted that a gas still uses": ({"derivation-param-1-delete": "on"},
+                                                  ["气体第 1 行", "所用参数", "carbon_content_per_heat"]),
     "a value far too long": ({"derivation-param-0-source": "x" * 2001}, ["参数第 1 行", "来源"]),
 }
 
@@ -209,7 +221,9 @@ def test_bad_input_rerenders_naming_row_and_field_and_saves_nothing(admin_client
     assert (stored(coal), FactorVersion.history.count()) == before
     shown = response.content.decode()
     for key, value in changes.items():  # the editor's input is kept on the page
-        if not key.endswith("-extra") and len(value) < 100:
+        if key.endswith("-delete"):
+            assert re.search(rf'name="{key}"[^>]* checked', shown)
+        elif not key.endswith("-extra") and len(value) < 100:
             assert f'name="{key}" value="{escape(value)}"' in shown
 
 
