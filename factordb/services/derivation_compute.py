@@ -135,10 +135,12 @@ def computed_results(derivation: Mapping,
     `overrides` replaces parameter values by name (a corrected parameter) without touching
     the derivation. Raises DerivationError naming the part that cannot be computed."""
     values = parameter_values(derivation.get("parameters", {})) | dict(overrides or {})
-    rounding = parse_rounding(derivation.get("rounding"))
     gases = derivation.get("gases", {})
     if not isinstance(gases, Mapping):
         raise DerivationError(("gases",), _("须为气体的表"))
+    if not gases:
+        return {}  # a "rounding" with nothing to round is a note in words
+    rounding = parse_rounding(derivation.get("rounding"))
     results = {}
     for gas, entry in gases.items():
         if not isinstance(entry, Mapping):

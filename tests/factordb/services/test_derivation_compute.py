@@ -107,6 +107,18 @@ def test_a_rounding_that_is_no_power_of_ten_is_refused(rounding):
     assert raised.value.path == ("rounding",)
 
 
+def test_without_gases_a_rounding_is_only_a_note():
+    validate_derivation({"parameters": {"ncv": {"value": "20.9"}}, "rounding": "to three figures"})
+
+
+def test_with_gases_a_rounding_in_words_is_refused_on_save():
+    worded = copy.deepcopy(COAL)
+    worded["rounding"] = "to three figures"
+    with pytest.raises(ValidationError) as raised:
+        validate_derivation(worded)
+    assert "['rounding']" in raised.value.message_dict["derivation"][0]
+
+
 def test_rounding_may_be_written_as_places_or_as_an_exponent():
     assert parse_rounding("0.000001") == parse_rounding("1e-6") == Decimal("1e-6")
     assert parse_rounding("10") == Decimal("1e1")
