@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from factordb.models import FactorVersion
 from factordb.services.derivation_compute import with_computed_results
-from tests.factories import DraftVersionFactory, PublishedVersionFactory
+from tests.factories import DraftVersionFactory, PublishedVersionFactory, UserFactory
 from tests.permission_matrix import APPROVER, EDITOR, OUTSIDER, REVIEWER, make_actor
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +110,9 @@ def test_anyone_signed_out_is_sent_to_sign_in(client, versions):
     response = client.get(URL, {"name": NCV})
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_staff_who_may_not_view_versions_are_refused(client, versions):
+    client.force_login(UserFactory(username="bare-staff", is_staff=True))
+    response = client.get(URL, {"name": NCV})
+    assert response.status_code == 403
