@@ -48,7 +48,9 @@ def test_an_editor_adds_rows_with_the_button_and_the_result_is_computed_on_save(
     assert "0.031362" in page.locator(".derivation-tables").inner_text()
 
     # From a parameter's row to the factors that use it, then what a correction would make them.
-    page.click("text=哪些因子使用此参数 >> nth=0")
+    # (the row's place follows the stored key order, which PostgreSQL's jsonb sets by length)
+    ncv_row = page.locator("tr", has=page.locator('input[value="net_calorific_value"]'))
+    ncv_row.locator("text=哪些因子使用此参数").click()
     page.fill("#id_corrected_value", "21.000")
     page.click("input[type=submit]")
     table = page.locator("#parameter-usage").inner_text()
