@@ -112,9 +112,12 @@ class DerivationWidget(forms.Widget):
         js = ("js/derivation_table.js",)
         css = {"all": ("css/derivation_table.css",)}
 
-    def __init__(self, stored=None, attrs=None) -> None:
+    def __init__(self, stored=None, breakdown=None, attrs=None) -> None:
         super().__init__(attrs)
         self.stored = stored if stored is not None else {}
+        # The version's saved gas amounts {code: kg}: a result that differs from its gas's
+        # amount is pointed out (the breakdown is edited in its own rows below).
+        self.breakdown = breakdown or {}
 
     def value_from_datadict(self, data, files, name: str) -> DerivationInput:
         if data.get(f"{name}-table") != "1":
@@ -150,8 +153,9 @@ class DerivationWidget(forms.Widget):
                   else _tables_of(shown if not legacy else {}))
         rows = {kind: _with_blank_rows(kind, tables.get(kind, [])) for kind in TABLES}
         results, stored_results = _results_to_show(shown)
-        gas_rows = [{"row": row, "result": results.get(row.values["gas"].strip()),
-                     "stored": stored_results.get(row.values["gas"].strip())} for row in rows["gas"]]
+        gas_rows = [{"row": row, "result": results.get(gas), "stored": stored_results.get(gas),
+                     "amount": _differing_amount(self.breakdown.get(gas), results.get(gas))}
+                    for row in rows["gas"] for gas in [row.values["gas"].strip()]]
         param_rows = [{"row": row, "extra": _extra_text(row.values.get("extra", ""))}
                       for row in rows["param"]]
         if isinstance(shown, DerivationInput):
@@ -168,6 +172,12 @@ class DerivationWidget(forms.Widget):
             "gas_codes": list(Gas.objects.order_by("code").values_list("code", flat=True)),
             "next_index": {kind: max(row.index for row in rows[kind]) + 1 for kind in TABLES},
         }
+
+
+def _differing_amount(amount: Decimal | None, result: str | None) -> str:
+    if amount is None or result is None or amount == Decimal(result):
+        return ""
+    return f"{amount.normalize():f}"
 
 
 def _tables_of(derivation: dict) -> dict[str, list[Row]]:
@@ -371,10 +381,10 @@ class DerivationField(forms.Field):
 
     widget = DerivationWidget
 
-    def __init__(self, *, stored=None, **kwargs) -> None:
+    def __init__(self, *, stored=None, breakdown=None, **kwargs) -> None:
         self.stored = stored if stored is not None else {}
         kwargs.setdefault("required", False)
-        super().__init__(widget=DerivationWidget(stored=self.stored), **kwargs)
+        super().__init__(widget=DerivationWidget(stored=self.stored, breakdown=breakdown), **kwargs)
 
     def _keeps_stored(self, value) -> bool:
         if not isinstance(value, DerivationInput) or not value.submitted:
@@ -406,9 +416,12 @@ class DerivationFormMixin:
         super().__init__(*args, **kwargs)
         if "derivation" in self.fields:
             model_field = self.fields["derivation"]
-            stored = self.instance.derivation if self.instance.pk else {}
-            self.fields["derivation"] = DerivationField(stored=stored, label=model_field.label,
-                                                        help_text=_("结果由平台按参数计算，不可手填。"))
+            saved = self.instance.pk is not None
+            breakdown = ({row.gas.code: row.amount for row in self.instance.gas_amounts.select_related("gas")}
+                         if saved else {})
+            self.fields["derivation"] = DerivationField(
+                stored=self.instance.derivation if saved else {}, breakdown=breakdown,
+                label=model_field.label, help_text=_("结果由平台按参数计算，不可手填。"))
 
 
 # --- Which factors use a parameter ----------------------------------------------------------

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from factordb.admin.history import CHANGE_REASON_FIELD
-from factordb.models import FactorVersion
+from factordb.models import FactorVersion, GasAmount
 from tests.factordb.admin.helpers import admin_url, change_form_data
 from tests.factories import DraftVersionFactory, GasFactory, PublishedVersionFactory, StaffUserFactory
 
@@ -293,3 +293,12 @@ def test_the_english_admin_shows_the_tables_in_english(admin_client, coal):
         assert term in tables
     headings = re.findall(r"<th>([^<]*)</th>", tables)
     assert [heading for heading in headings if re.search(r"[\u4e00-\u9fff]", heading)] == []
+
+
+def test_a_result_that_differs_from_its_gas_amount_is_pointed_out(admin_client, coal):
+    shown = admin_client.get(admin_url(coal, "change")).content.decode()
+    # the factory's CO2 row holds 0.5366, the derivation computes 2021.594520
+    assert "分气体排放量中此气体为 0.5366" in shown
+    GasAmount.objects.filter(version=coal).update(amount=Decimal("2021.59452"))
+    shown = admin_client.get(admin_url(coal, "change")).content.decode()
+    assert "分气体排放量中此气体为" not in shown
