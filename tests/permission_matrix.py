@@ -558,7 +558,7 @@ def read_only_url(name: str) -> str:
     if "_changelist:" in name:  # a changelist action that only leads to another page
         return reverse(name.rpartition(":")[0])
     model, view = _registered_model_view(name)
-    if model is not None and view == "changelist":
+    if model is not None and view in ("changelist", "parameter_usage"):  # pages of no one row
         return _admin_url(model, view)
     if model is not None:
         obj = ROW_MAKERS[model](9)

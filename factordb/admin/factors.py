@@ -18,6 +18,7 @@ from factordb.services import corrections, factors
 
 from .change_sets import make_change_set
 from .corrections import CorrectionAdminMixin
+from .derivation import DerivationFormMixin, ParameterUsageAdminMixin
 from .history import CHANGE_REASON_FIELD, AuditedAdminMixin, display_value
 from .imports import ImportFilter
 from .new_version import NewVersionAdminMixin
@@ -172,8 +173,9 @@ EDIT_CONFLICT = _("此版本在您打开之后已被他人保存（someone else 
                   "请核对后再次保存：再次保存将以您的输入为准。")
 
 
-class FactorVersionForm(forms.ModelForm):
-    """Carries the revision the editor opened, so a save over someone else's is refused."""
+class FactorVersionForm(DerivationFormMixin, forms.ModelForm):
+    """Carries the revision the editor opened, so a save over someone else's is refused.
+    The derivation is edited as tables, its results computed (admin/derivation.py)."""
 
     class Meta:
         model = FactorVersion
@@ -206,7 +208,7 @@ class FactorVersionForm(forms.ModelForm):
 
 
 @admin.register(FactorVersion)
-class FactorVersionAdmin(WorkflowActionsMixin, AuditedAdminMixin):
+class FactorVersionAdmin(ParameterUsageAdminMixin, WorkflowActionsMixin, AuditedAdminMixin):
     form = FactorVersionForm
     list_display = (
         "factor", "version", "status", "co2e_total", "gwp_set", "gas_breakdown",

@@ -21,7 +21,7 @@ GOOD = {
         "carbon_content_per_heat": {"value": "26.37", "unit": "tC/TJ"},
     },
     "gases": {"CO2": {"parameters": ["net_calorific_value", "carbon_content_per_heat"], "constant": "44/12",
-                      "unit_conversion": "1", "result": "2.02", "formula": "NCV × CC × 44/12"}},
+                      "unit_conversion": "1", "result": "2021.594520", "formula": "NCV × CC × 44/12"}},
     "result_unit": "kg/t",
     "rounding": "0.000001",
 }

@@ -90,7 +90,8 @@ def reviewed(factor, editor, reviewers, approver, gwp_set, amounts, *, why, **co
 @pytest.fixture
 def fuel(factor, approver, gwp_sets, source):
     derivation = {"parameters": {"net_calorific_value": {"value": "26.7", "unit": "TJ/Gg"}},
-                  "gases": {"CO2": {"parameters": ["net_calorific_value"], "result": "2624.61"}}}
+                  "gases": {"CO2": {"parameters": ["net_calorific_value"], "unit_conversion": "98.3",
+                                    "result": "2624.61"}}}
     return official(factor, approver, gwp_sets["AR5"], FUEL, source=source, notes_zh="按 IPCC 缺省值。",
                     derivation=derivation)
 
@@ -257,7 +258,7 @@ def test_the_derivation_lists_its_parameters_with_units(client, fuel):
     shown = text(page(client, fuel.factor.public_id))
 
     assert "net_calorific_value 26.7 TJ/Gg" in shown
-    assert "CO2 net_calorific_value × 1 × 1 2624.61" in shown
+    assert "CO2 net_calorific_value × 1 × 98.3 2624.61" in shown
 
 
 # --- Sources and citation -----------------------------------------------------------------------
