@@ -62,7 +62,16 @@ def data_changed() -> None:
 
 def changes_public_data(instance) -> bool:
     """Whether a write of this row can change what the public reads."""
-    from factordb.models import FactorVersion, GasAmount, ReviewAssignment, VersionSource, WorkflowEvent
+    from factordb.models import (
+        ChangeSet,
+        ChangeSetRow,
+        FactorVersion,
+        GasAmount,
+        ReviewAssignment,
+        ReviewComment,
+        VersionSource,
+        WorkflowEvent,
+    )
 
     if isinstance(instance, FactorVersion):
         # A public version never goes back to a draft state, so its status now tells.
@@ -71,7 +80,9 @@ def changes_public_data(instance) -> bool:
         return instance.action in PUBLIC_ACTIONS
     # Parts of a published version refuse any change (VersionPartMixin): a write of one is
     # work on a draft, which its publication will announce with the version's own save.
-    return not isinstance(instance, GasAmount | VersionSource | ReviewAssignment)
+    # Review work (assignments, change sets, their discussion) is never public.
+    return not isinstance(instance, GasAmount | VersionSource | ReviewAssignment | ChangeSet | ChangeSetRow
+                          | ReviewComment)
 
 
 def _on_write(sender, instance, **kwargs) -> None:

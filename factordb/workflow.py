@@ -7,6 +7,7 @@ writes the append-only workflow event and the history reason. Nothing else assig
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,3 +104,39 @@ def record(version, name: str, *, actor, comment: str = ""):
             _("版本 %(version)s 当前为“%(state)s”，不能执行“%(step)s”。") % {
                 "version": version, "state": S(version.status).label, "step": name})
     return _write(version, name, version.status, actor=actor, comment=comment)
+
+
+def transition_many(versions, name: str, *, actor, comment: str = "", fields: tuple[str, ...] = ()) -> None:
+    """transition() for many (row-locked) versions at once, as a change set moves its rows:
+    the same guard, and for each version the same event and history record, written in bulk.
+    `fields`: other columns the caller set on the versions, saved with the step."""
+    from factordb.generation import data_changed
+    from factordb.models import FactorVersion, WorkflowEvent
+    from factordb.services.publication import next_event_seq
+
+    versions = list(versions)
+    if not versions:
+        return
+    step = TRANSITIONS[name]
+    for version in versions:
+        guard(version, name)
+    now = timezone.now()
+    # Public steps are numbered for the change feed under the publication lock, one after another.
+    first_seq = next_event_seq() if name in PUBLIC_ACTIONS else None
+    events = [
+        WorkflowEvent(version=version, action=name, from_status=version.status, to_status=step.target,
+                      actor=actor, comment=comment, at=now, seq=None if first_seq is None else first_seq + n)
+        for n, version in enumerate(versions)
+    ]
+    for version in versions:
+        # The rows are locked: the revision moves on as a save would, so an editor's form loaded
+        # before the step is refused as stale.
+        version.status, version.revision, version.updated_at = step.target, version.revision + 1, now
+    FactorVersion.objects.bulk_update(versions, ["status", "revision", "updated_at", *fields])
+    FactorVersion.history.bulk_history_create(
+        versions, update=True, default_user=actor, default_date=now,
+        default_change_reason=f"{name}: {comment}" if comment else name)
+    WorkflowEvent.objects.bulk_create(events)
+    if name in PUBLIC_ACTIONS:  # bulk writes send no signals: say so as a save would
+        data_changed()
+        transaction.on_commit(data_changed)

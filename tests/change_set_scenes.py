@@ -19,6 +19,12 @@ from tests.factories import DraftVersionFactory, SourceFactory, UserFactory
 from tests.roles import with_roles
 
 
+def Call(url: str, data: dict):
+    from tests import permission_matrix
+
+    return permission_matrix.Call(url, data)
+
+
 def _user(name: str, *roles: Role):
     return with_roles(UserFactory(username=name), *roles)
 
@@ -109,8 +115,6 @@ def _thread(change_set: ChangeSet, *, resolved: bool):
 
 
 def _action(change_set: ChangeSet, action: str, data: dict):
-    from tests.permission_matrix import Call
-
     return Call(
         reverse("review:change_set_action", args=[change_set.pk, action]),
         {f"{action}-{name}": value for name, value in data.items()},
@@ -177,8 +181,9 @@ def reopen(scene):
 def publish(scene):
     change_set = _approved()
     fingerprint = content_fingerprint(list(change_set.current_versions()))
-    return _action(change_set, "set_publish",
-                   {"fingerprint": fingerprint, "confirm": "on", "comment": "", "at": ""})
+    return _action(
+        change_set, "set_publish", {"fingerprint": fingerprint, "confirm": "on", "comment": "", "at": ""}
+    )
 
 
 def schedule_later() -> str:
@@ -201,9 +206,39 @@ ACTION_BUILDERS = {
 
 def admin_new(scene):
     """Two drafts ticked in the versions' list, with the set's title and reason."""
-    from tests.permission_matrix import Call
-
     drafts = [DraftVersionFactory() for _ in range(2)]
-    return Call(reverse("admin:factordb_changeset_new"),
-                {"versions": ",".join(str(d.pk) for d in drafts), "title": "两个草稿",
-                 "description": "同一公告"})
+    return Call(
+        reverse("admin:factordb_changeset_new"),
+        {"versions": ",".join(str(d.pk) for d in drafts), "title": "两个草稿", "description": "同一公告"},
+    )
+
+
+def parameter_redraft(scene):
+    """A published factor whose derivation cites a parameter, redrafted with it corrected."""
+    from factordb.services.derivation_compute import with_computed_results
+    from tests.factories import PublishedVersionFactory
+
+    derivation = with_computed_results(
+        {
+            "parameters": {
+                "ncv": {"value": "20.908", "unit": "GJ/t"},
+                "cc": {"value": "26.37", "unit": "tC/TJ"},
+            },
+            "gases": {
+                "CO2": {
+                    "parameters": ["ncv", "cc"],
+                    "constant": "44/12",
+                    "unit_conversion": "1",
+                    "result": "0",
+                }
+            },
+            "rounding": "0.000001",
+        }
+    )
+    from decimal import Decimal
+
+    PublishedVersionFactory(derivation=derivation, co2e_total=Decimal(derivation["gases"]["CO2"]["result"]))
+    return Call(
+        reverse("admin:factordb_factorversion_parameter_redraft"),
+        {"name": "ncv", "corrected_value": "21.0", "title": "更正", "description": "数值抄录有误"},
+    )

@@ -529,6 +529,7 @@ BUILDERS: dict[str, Builder] = {
     **{f"review:change_set_action:{name}": build
        for name, build in change_set_scenes.ACTION_BUILDERS.items()},
     "admin:factordb_changeset_new": change_set_scenes.admin_new,
+    "admin:factordb_factorversion_parameter_redraft": change_set_scenes.parameter_redraft,
     "admin:factordb_factor_correct": correction_builder(lambda: SourcedPublishedVersionFactory().factor,
                                                         name_en="Corrected name"),
     "admin:factordb_source_correct": correction_builder(_cited_source, title="Corrected title"),

@@ -82,6 +82,7 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "admin:factordb_factorversion_workflow": READS,  # a step must be named: the rows below
     # Which factors cite a derivation parameter, with values recomputed: shown, never saved.
     "admin:factordb_factorversion_parameter_usage": READS,
+    "admin:factordb_factorversion_parameter_redraft": EDITORS,
     "admin:factordb_factorversion_workflow:submit": EDITORS,
     "admin:factordb_factorversion_workflow:revise": EDITORS,
     "admin:factordb_factorversion_workflow:start_revision": EDITORS,

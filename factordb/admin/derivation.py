@@ -19,17 +19,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import Role, has_role
 from factordb.derivation import fits_schema, validate_derivation
+from factordb.http import add_errors
 from factordb.models import Gas
-from factordb.services import derivation_usage
+from factordb.services import derivation_usage, parameter_corrections
 from factordb.services.derivation_compute import (
     DerivationError,
     computed_results,
@@ -451,6 +454,21 @@ class ParameterUsageForm(forms.Form):
         return self._decimal("corrected_value")
 
 
+class RedraftForm(ParameterUsageForm):
+    """The search and the corrected value as the usage page showed them, and the change set's
+    title and reason."""
+
+    title = forms.CharField(label=gettext_lazy("变更集标题"), required=False, max_length=200)
+    description = forms.CharField(label=gettext_lazy("变更说明（为什么更正此参数，必填）"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
+
+    def clean_corrected_value(self) -> Decimal:
+        value = self._decimal("corrected_value")
+        if value is None:
+            raise ValidationError(gettext_lazy("请填写更正后的数值。"))
+        return value
+
+
 class ParameterUsageAdminMixin:
     """For FactorVersionAdmin: a page listing the factors whose derivation cites a parameter,
     with their values as they are and as a corrected parameter would make them. It writes nothing."""
@@ -459,7 +477,35 @@ class ParameterUsageAdminMixin:
         opts = self.model._meta
         usage = path("parameter-usage/", self.admin_site.admin_view(self.parameter_usage_view),
                      name=f"{opts.app_label}_{opts.model_name}_parameter_usage")
-        return [usage, *super().get_urls()]
+        redraft = path("parameter-usage/redraft/", self.admin_site.admin_view(self.parameter_redraft_view),
+                       name=f"{opts.app_label}_{opts.model_name}_parameter_redraft")
+        return [usage, redraft, *super().get_urls()]
+
+    def parameter_redraft_view(self, request: HttpRequest) -> HttpResponse:
+        """Redraft every factor citing the parameter with the recomputed values, as one change set."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not has_role(request.user, Role.EDITOR):
+            raise PermissionDenied(_("只有数据编辑可以重拟因子。"))
+        form = RedraftForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            correction = parameter_corrections.ParameterCorrection(
+                name=data["name"].strip(), corrected_value=data["corrected_value"], value=data["value"],
+                unit=data["unit"].strip() or None, source=data["source"].strip() or None)
+            try:
+                change_set = parameter_corrections.parameter_correction_redraft(
+                    correction=correction, actor=request.user, title=data["title"],
+                    description=data["description"])
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("已为引用此参数的 %(n)d 个因子重拟草稿，组成变更集 %(set)s。") % {
+                    "n": change_set.current_versions().count(), "set": change_set})
+                return HttpResponseRedirect(reverse("review:change_set", args=[change_set.pk]))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "redraft_form": form, "rows": [], "searched": False, "title": _("参数的使用")}
+        return TemplateResponse(request, "admin/factordb/derivation_usage.html", context, status=400)
 
     def parameter_usage_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
@@ -475,8 +521,11 @@ class ParameterUsageAdminMixin:
             recomputed = (derivation_usage.recompute_all(uses, data["name"].strip(), corrected)
                           if corrected is not None else [None] * len(uses))
             rows = [{"use": use, "recomputation": again} for use, again in zip(uses, recomputed, strict=True)]
+        searched = form.is_bound and form.is_valid()
+        can_redraft = (searched and form.cleaned_data["corrected_value"] is not None and bool(rows)
+                       and has_role(request.user, Role.EDITOR))
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-                   "rows": rows, "searched": form.is_bound and form.is_valid(),
-                   "title": _("参数的使用")}
+                   "rows": rows, "searched": searched, "title": _("参数的使用"),
+                   "redraft_form": RedraftForm(initial=request.GET.dict()) if can_redraft else None}
         return TemplateResponse(request, "admin/factordb/derivation_usage.html", context)
 

@@ -19,13 +19,14 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.roles import ForbiddenAction, Role, has_role, require_role
-from factordb import consistency, workflow
+from factordb import consistency, gwp, workflow
 from factordb.constants import FactorStatus as S
 from factordb.errors import InvalidTransition, WorkflowError
 from factordb.models import (
@@ -33,34 +34,34 @@ from factordb.models import (
     ChangeSetKind,
     ChangeSetRow,
     FactorVersion,
+    GasAmount,
     ReviewAssignment,
     ReviewComment,
     ReviewDecision,
     Verdict,
+    VersionSource,
 )
 from factordb.services import independence, set_notifications
 from factordb.services.change_sets import leave, locked_set
 from factordb.services.publication import hold_publication_lock, retry_on_conflict
-from factordb.services.review import publish_version, record_conflict, required_approvals
+from factordb.services.review import record_conflict, required_approvals, supersede_current
 
 logger = logging.getLogger(__name__)
 
 MAX_NAMED = 5  # rows named in a refusal; the count says how many more
 
 
-def _rows(change_set: ChangeSet) -> list[FactorVersion]:
-    """The set's versions, row-locked in id order."""
-    ids = list(
-        ChangeSetRow.objects.filter(change_set=change_set, left_at__isnull=True).values_list(
-            "version_id", flat=True
-        )
-    )
-    return list(
-        FactorVersion.objects.select_for_update(of=("self",))
-        .filter(pk__in=ids)
-        .select_related("factor")
-        .order_by("pk")
-    )
+def _rows(change_set: ChangeSet, *, with_content: bool = False) -> list[FactorVersion]:
+    """The set's versions, row-locked in id order; `with_content`: with their GWP set and
+    breakdown, read in two queries for all rows rather than per row."""
+    rows = ChangeSetRow.objects.filter(change_set=change_set, left_at__isnull=True)
+    ids = list(rows.values_list("version_id", flat=True))
+    locked = FactorVersion.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    if with_content:
+        locked = locked.select_related("factor", "gwp_set").prefetch_related(
+            Prefetch("gas_amounts", queryset=GasAmount.objects.select_related("gas")))
+        return list(locked)
+    return list(locked.select_related("factor"))
 
 
 def _named(versions: Sequence[FactorVersion]) -> str:
@@ -86,17 +87,18 @@ def _guard(change_set: ChangeSet, name: str) -> workflow.Transition:
 
 
 def _move(
-    change_set: ChangeSet, versions: Sequence[FactorVersion], name: str, *, actor, comment: str
+    change_set: ChangeSet, versions: Sequence[FactorVersion], name: str, *, actor, comment: str,
+    fields: tuple[str, ...] = (),
 ) -> None:
-    """Every row, then the set, takes the step; each row's event says it came with the set."""
+    """Every row, then the set, takes the step; each row's event says it came with the set.
+    `fields`: other columns set on the rows for the step (a new round, a publication time)."""
     step = _guard(change_set, name)
     said = (
         _("变更集 %(set)s：%(comment)s") % {"set": f"#{change_set.pk}", "comment": comment}
         if comment
         else _("变更集 %(set)s") % {"set": f"#{change_set.pk}"}
     )
-    for version in versions:
-        workflow.transition(version, name, actor=actor, comment=said)
+    workflow.transition_many(versions, name, actor=actor, comment=said, fields=fields)
     change_set.status = step.target
     _save(change_set, actor, f"{name}: {comment}" if comment else name)
 
@@ -130,10 +132,11 @@ def change_set_submit(*, change_set: ChangeSet, actor, comment: str = "") -> Cha
     require_role(actor, Role.EDITOR)
     change_set = locked_set(change_set)
     _guard(change_set, "submit")
-    versions = _rows(change_set)
+    versions = _rows(change_set, with_content=True)
     if not versions:
         raise ValidationError({"versions": _("变更集至少须包含一个版本。")})
-    without_source = [v for v in versions if not v.version_sources.exists()]
+    sourced = set(VersionSource.objects.filter(version__in=versions).values_list("version_id", flat=True))
+    without_source = [v for v in versions if v.pk not in sourced]
     if without_source:
         raise ValidationError(
             {
@@ -141,23 +144,22 @@ def change_set_submit(*, change_set: ChangeSet, actor, comment: str = "") -> Cha
                 % {"rows": _named(without_source)}
             }
         )
+    values: dict[int, dict] = {}  # each GWP set's values, read once for all rows
     for version in versions:
-        try:
-            consistency.check_stored_version(version)
-        except ValidationError as error:
-            raise ValidationError(
-                {
-                    "versions": [
-                        f"{version.factor.public_id} v{version.version}: {message}"
-                        for message in error.messages
-                    ]
-                }
-            ) from None
+        if version.gwp_set_id not in values:
+            values[version.gwp_set_id] = gwp.gwp_values(version.gwp_set)
+        breakdown = {row.gas.code: row.amount for row in version.gas_amounts.all()}
+        problem = consistency.co2e_problem(version.co2e_total, breakdown, version.gwp_set.code,
+                                           values[version.gwp_set_id])
+        if problem is not None:
+            said = f"{version.factor.public_id} v{version.version}: {problem[1]}"
+            raise ValidationError({"versions": [said]})
         version.review_round += 1
         version.scheduled_publication_at = version.scheduled_by = None
     change_set.review_round += 1
     change_set.scheduled_publication_at = change_set.scheduled_by = None
-    _move(change_set, versions, "submit", actor=actor, comment=comment.strip())
+    _move(change_set, versions, "submit", actor=actor, comment=comment.strip(),
+          fields=("review_round", "scheduled_publication_at", "scheduled_by"))
     asked = _ask_previous_reviewers(change_set, versions, actor=actor) if change_set.review_round > 1 else []
     set_notifications.queue(
         "submitted", change_set, actor=actor, comment=comment, recipients=[r.pk for r in asked]
@@ -623,10 +625,17 @@ def _publish_rows(
         raise InvalidTransition(
             _("%(rows)s 同意的评审专家不足 %(n)d 位。") % {"rows": _named(short), "n": required_approvals()}
         )
+    # Only revisions supersede a version in force; a new factor has none to look for.
+    factors = [v.factor_id for v in versions]
+    in_force = set(FactorVersion.objects.filter(factor_id__in=factors, status=S.PUBLISHED)
+                   .values_list("factor_id", flat=True))
     for version in versions:
-        publish_version(
-            version, actor=actor, at=at, comment=comment, counted=counted[version.pk], notify=False
-        )
+        if version.factor_id in in_force:
+            said = _("由变更集 #%(set)d 的 v%(n)d 取代") % {"set": change_set.pk, "n": version.version}
+            supersede_current(version, actor=actor, at=at, comment=said)
+        version.published_at, version.scheduled_publication_at = at, None
+    workflow.transition_many(versions, "publish", actor=actor, comment=comment,
+                             fields=("published_at", "scheduled_publication_at"))
     change_set.status = S.PUBLISHED
     change_set.scheduled_publication_at = None
     _save(change_set, actor, f"publish: {comment}" if comment else "publish")

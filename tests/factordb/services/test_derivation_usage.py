@@ -218,3 +218,54 @@ def test_the_redraft_to_store_is_given_whole_and_passes_the_models_rule():
     assert again.amounts == {"CO2": Decimal("2030.490000")}
     assert stored_derivation(version) == coal()  # the version itself is untouched
     validate_derivation(corrected)  # what the lead's change set will save is accepted
+
+
+# --- Redrafting every factor as one change set -----------------------------------------------
+
+
+def correction(**kwargs):
+    from factordb.services.parameter_corrections import ParameterCorrection
+    return ParameterCorrection(name=NCV, corrected_value=Decimal("21.000"), **kwargs)
+
+
+def test_a_corrected_parameter_redrafts_every_factor_using_it_as_one_change_set(editor):
+    from factordb.services.parameter_corrections import parameter_correction_redraft
+    published, draft = version_of(PublishedVersionFactory), version_of()
+    expected = {use.version.factor_id: recompute(use, NCV, Decimal("21.000")).recomputed_total
+                for use in parameter_uses(NCV)}
+
+    change_set = parameter_correction_redraft(correction=correction(), actor=editor, title="低位发热量更正",
+                                              description="GB/T 2589-2020 附录的数值抄录有误")
+
+    rows = {v.factor_id: v for v in change_set.current_versions()}
+    assert set(rows) == {published.factor_id, draft.factor_id}
+    for factor_id, version in rows.items():
+        assert version.status == "draft"
+        assert version.co2e_total == expected[factor_id]
+        assert version.derivation["parameters"][NCV]["value"] == "21.000"
+    published.refresh_from_db()
+    assert published.status == "published"  # a revision, never an edit of what is in force
+
+
+def test_one_factor_on_the_road_refuses_the_whole_correction(editor):
+    from django.core.exceptions import ValidationError
+
+    from factordb.models import ChangeSet
+    from factordb.services.parameter_corrections import parameter_correction_redraft
+    from tests.factories import SubmittedVersionFactory
+    version_of(PublishedVersionFactory)
+    submitted = version_of(SubmittedVersionFactory)
+    before = FactorVersion.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        parameter_correction_redraft(correction=correction(), actor=editor, title="t", description="d")
+    assert submitted.factor.public_id in str(refused.value)
+    assert FactorVersion.objects.count() == before
+    assert not ChangeSet.objects.exists()
+
+
+def test_a_correction_of_a_parameter_no_factor_uses_is_refused(editor):
+    from django.core.exceptions import ValidationError
+
+    from factordb.services.parameter_corrections import parameter_correction_redraft
+    with pytest.raises(ValidationError):
+        parameter_correction_redraft(correction=correction(), actor=editor, title="t", description="d")
