@@ -166,7 +166,7 @@ def test_a_new_value_goes_through_a_change_set_from_draft_to_the_public_page(liv
     assert FIRST_TRY in first.locator(f"#row-{draft_pk}").inner_text()
     comment = first.locator("form.set-action.comment")
     comment.get_by_label("针对的版本").select_option(label=f"{public_id} v2")
-    comment.get_by_label("针对的字段").select_option(value="co2e_total")
+    comment.get_by_label("针对的字段").select_option(label="CO2e 合计（kg/活动单位）")
     comment.get_by_label("内容").fill("公告中的数值是 0.5368，请核对。")
     comment.get_by_role("button", name="发表意见").click()
     first.wait_for_load_state()
