@@ -86,7 +86,8 @@ _VERSION_RELATED = (
 def my_assignments(user) -> QuerySet[ReviewAssignment]:
     """The user's own review assignments, open ones first, newest first within each."""
     return (
-        ReviewAssignment.objects.filter(reviewer=user)
+        # A change set's assignments are reviewed on the set's page (the inbox lists the set).
+        ReviewAssignment.objects.filter(reviewer=user, change_set__isnull=True)
         .select_related(*(f"version__{name}" for name in _VERSION_RELATED))
         .annotate(is_pending=Case(When(decision=ReviewDecision.PENDING, then=0), default=1))
         .order_by("is_pending", "-assigned_at", "-pk")
@@ -115,7 +116,9 @@ def _with_approvals(versions: QuerySet[FactorVersion]) -> list[FactorVersion]:
 
 
 def _versions_in(status: FactorStatus) -> QuerySet[FactorVersion]:
-    return FactorVersion.objects.filter(status=status).select_related(*_VERSION_RELATED)
+    # Rows of a change set are on the set's page and in the sets' lists, never loose here.
+    return (FactorVersion.objects.filter(status=status).exclude(change_set_rows__left_at__isnull=True)
+            .select_related(*_VERSION_RELATED))
 
 
 def versions_awaiting_assignment() -> QuerySet[FactorVersion]:

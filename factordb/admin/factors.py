@@ -14,7 +14,7 @@ from accounts.roles import Role, has_role
 from factordb import consistency, selectors
 from factordb.errors import EditConflict
 from factordb.models import Factor, FactorVersion, GasAmount, VersionSource
-from factordb.services import corrections, factors
+from factordb.services import change_sets, corrections, factors
 
 from .change_sets import make_change_set
 from .corrections import CorrectionAdminMixin
@@ -269,6 +269,7 @@ class FactorVersionAdmin(ParameterUsageAdminMixin, WorkflowActionsMixin, Audited
         context = {}
         if version is not None:
             context = {"workflow_buttons": self.workflow_buttons(request, version),
+                       "change_set": change_sets.open_in_progress_set_of(version),
                        "story": selectors.factor_story(version.factor)}
         return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
 

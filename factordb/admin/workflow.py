@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from factordb import steps
 from factordb.http import perform
 from factordb.models import FactorVersion
+from factordb.services import change_sets
 from factordb.steps import Surface
 
 
@@ -36,7 +37,10 @@ class WorkflowActionsMixin:
         return reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[pk])
 
     def workflow_buttons(self, request: HttpRequest, version: FactorVersion) -> list[steps.Offer]:
-        """The steps offered to this user on the version, each with its form and address."""
+        """The steps offered to this user on the version, each with its form and address. A row of
+        an open change set moves with its set, on the set's page: none here."""
+        if change_sets.open_in_progress_set_of(version) is not None:
+            return []
         offered = steps.offers(version, request.user, surface=Surface.ADMIN, prefix=lambda step: step.name,
                                roles=steps.roles_in_request(request.user))
         for offer in offered:

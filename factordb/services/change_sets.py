@@ -39,10 +39,16 @@ def open_set_of(version: FactorVersion) -> ChangeSet | None:
     return row.change_set if row else None
 
 
+def open_in_progress_set_of(version: FactorVersion) -> ChangeSet | None:
+    """The set the version moves with now: one holding it whose road has not ended."""
+    change_set = open_set_of(version)
+    return change_set if change_set is not None and change_set.status not in ENDED else None
+
+
 def refuse_if_in_set(version: FactorVersion) -> None:
     """A row of a change set moves with its set: a step on the version alone is refused."""
-    change_set = open_set_of(version)
-    if change_set is not None and change_set.status not in ENDED:
+    change_set = open_in_progress_set_of(version)
+    if change_set is not None:
         raise InvalidTransition(
             _("版本 %(version)s 属于变更集 %(set)s，请在变更集中操作。")
             % {"version": version, "set": change_set}

@@ -79,3 +79,19 @@ def test_an_import_becomes_one_change_set(client, staff_editor, registry):  # no
     change_set = ChangeSet.objects.get()
     assert change_set.kind == ChangeSetKind.IMPORT
     assert change_set.current_versions().count() == imported.versions.count()
+
+
+def test_a_rows_admin_page_offers_no_step_of_its_own_and_leads_to_its_set(client, in_review, drafts, editor):
+    editor.is_staff = True
+    editor.save()
+    client.force_login(editor)
+    page = client.get(reverse("admin:factordb_factorversion_change", args=[drafts[0].pk]))
+    assert page.context["workflow_buttons"] == []
+    assert reverse("review:change_set", args=[in_review.pk]) in page.content.decode()
+
+
+def test_the_dashboard_lists_a_sets_rows_only_as_the_set(client, in_review, approver, drafts):
+    client.force_login(approver)
+    response = client.get(reverse("review:dashboard"))
+    assert all(row.version.pk not in {d.pk for d in drafts} for row in response.context["in_review"])
+    assert f"#{in_review.pk}" in response.content.decode()
