@@ -25,8 +25,9 @@ TOP_CHANGES = 20
 class Row:
     version: FactorVersion
     published: FactorVersion | None
-    # Fields whose shown value differs from the published version's (all of them for a new factor).
-    changed: list[str] = field(default_factory=list)
+    # Each field whose shown value differs from the published version's (all of them for a new
+    # factor): {"name", "label", "published", "proposed"}.
+    changed: list[dict] = field(default_factory=list)
 
     @property
     def old(self) -> Decimal | None:
@@ -43,8 +44,14 @@ class Row:
         return ((self.new - self.old) / self.old * 100).quantize(Decimal("0.01"))
 
 
-def _changed_fields(version: FactorVersion, published: FactorVersion | None) -> list[str]:
-    return [name for name in DIFF_FIELDS if _shown(version, name) != _shown(published, name)]
+def _changed_fields(version: FactorVersion, published: FactorVersion | None) -> list[dict]:
+    changed = []
+    for name in DIFF_FIELDS:
+        old, new = _shown(published, name), _shown(version, name)
+        if old != new:
+            changed.append({"name": name, "label": FactorVersion._meta.get_field(name).verbose_name,
+                            "published": old, "proposed": new})
+    return changed
 
 
 def rows_page(

@@ -170,3 +170,20 @@ def test_the_approvers_list_shows_size_round_approvals_and_threads(client, in_re
         text = client.get(url).content.decode()
         assert "依据生态环境部 2023 年公告更新" in text
         assert "1/2" in text
+
+
+def test_each_row_shows_its_changed_fields_against_the_published_version(client, editor, approver):
+    from decimal import Decimal
+
+    from factordb.services import change_sets, editing
+    from tests.factories import SourcedPublishedVersionFactory
+
+    published = SourcedPublishedVersionFactory(co2e_total=Decimal("0.5366"))
+    draft = editing.factor_version_start_revision(factor=published.factor, actor=editor)
+    editing.factor_version_update_draft(version=draft, actor=editor, revision=draft.revision,
+                                        changes={"notes_zh": "依据 2023 年公告"})
+    change_set = change_sets.change_set_create(actor=editor, title="备注", description="补充说明",
+                                               versions=[draft])
+    text = page(client, approver, change_set).content.decode()
+    assert "依据 2023 年公告" in text
+    assert "中文备注" in text
