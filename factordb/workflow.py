@@ -106,6 +106,9 @@ def record(version, name: str, *, actor, comment: str = ""):
     return _write(version, name, version.status, actor=actor, comment=comment)
 
 
+BATCH = 500  # rows a bulk statement of transition_many writes
+
+
 def transition_many(versions, name: str, *, actor, comment: str = "", fields: tuple[str, ...] = ()) -> None:
     """transition() for many (row-locked) versions at once, as a change set moves its rows:
     the same guard, and for each version the same event and history record, written in bulk.
@@ -132,11 +135,13 @@ def transition_many(versions, name: str, *, actor, comment: str = "", fields: tu
         # The rows are locked: the revision moves on as a save would, so an editor's form loaded
         # before the step is refused as stale.
         version.status, version.revision, version.updated_at = step.target, version.revision + 1, now
-    FactorVersion.objects.bulk_update(versions, ["status", "revision", "updated_at", *fields])
+    # In batches: one statement may carry at most 65,535 parameters (PostgreSQL's protocol).
+    FactorVersion.objects.bulk_update(versions, ["status", "revision", "updated_at", *fields],
+                                      batch_size=BATCH)
     FactorVersion.history.bulk_history_create(
-        versions, update=True, default_user=actor, default_date=now,
+        versions, update=True, default_user=actor, default_date=now, batch_size=BATCH,
         default_change_reason=f"{name}: {comment}" if comment else name)
-    WorkflowEvent.objects.bulk_create(events)
+    WorkflowEvent.objects.bulk_create(events, batch_size=BATCH)
     if name in PUBLIC_ACTIONS:  # bulk writes send no signals: say so as a save would
         data_changed()
         transaction.on_commit(data_changed)

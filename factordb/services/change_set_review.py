@@ -241,7 +241,8 @@ def _assign_rows(
         for v in versions
     ]
     bulk_create_with_history(
-        assignments, ReviewAssignment, default_user=actor, default_change_reason="assigned"
+        assignments, ReviewAssignment, default_user=actor, batch_size=workflow.BATCH,
+        default_change_reason="assigned",
     )
 
 
@@ -326,7 +327,7 @@ def _close(assignments: list[ReviewAssignment], *, actor, comment: str) -> None:
         assignments,
         ReviewAssignment,
         ["decision", "comment", "decided_at"],
-        default_user=actor,
+        default_user=actor, batch_size=workflow.BATCH,
         default_change_reason=f"closed: {comment}",
     )
 
@@ -418,7 +419,7 @@ def _decide_rows(
         mine,
         ReviewAssignment,
         ["decision", "comment", "decided_at", "conflict_of_interest"],
-        default_user=actor,
+        default_user=actor, batch_size=workflow.BATCH,
         default_change_reason=f"{verdict}: {comment}" if comment else verdict,
     )
     said = ReviewComment(
@@ -564,7 +565,7 @@ def _split(change_set: ChangeSet, version: FactorVersion, *, actor) -> ChangeSet
         assignments,
         ReviewAssignment,
         ["change_set"],
-        default_user=actor,
+        default_user=actor, batch_size=workflow.BATCH,
         default_change_reason=f"moved to #{alone.pk}",
     )
     return alone
@@ -596,7 +597,7 @@ def change_set_declare_conflict(
         mine,
         ReviewAssignment,
         ["decision", "comment", "decided_at", "conflict_of_interest"],
-        default_user=actor,
+        default_user=actor, batch_size=workflow.BATCH,
         default_change_reason=f"recused: {comment}",
     )
     for assignment in ReviewAssignment.objects.filter(pk__in=[a.pk for a in mine]).select_related("version"):

@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role, require_role
+from factordb import workflow
 from factordb.constants import FactorStatus
 from factordb.errors import InvalidTransition
 from factordb.models import (
@@ -102,11 +104,10 @@ def _locked_drafts(versions: Sequence[FactorVersion]) -> list[FactorVersion]:
 
 
 def _add_rows(change_set: ChangeSet, versions: Sequence[FactorVersion], actor) -> None:
-    for version in versions:
-        row = ChangeSetRow(change_set=change_set, version=version)
-        row._history_user = actor
-        row._change_reason = "added"
-        row.save()
+    # An import's set may hold thousands of rows: written in bulk, each with its history record.
+    rows = [ChangeSetRow(change_set=change_set, version=version) for version in versions]
+    bulk_create_with_history(rows, ChangeSetRow, batch_size=workflow.BATCH, default_user=actor,
+                             default_change_reason="added")
 
 
 @transaction.atomic
