@@ -42,7 +42,8 @@ def where_listed(client, user, needle: str) -> list[str]:
 
 @pytest.fixture
 def set_in_review(editor, approver, reviewers):
-    change_set = change_sets.change_set_create(actor=editor, title="2023 年区域电网因子", description="依据公告更新",
+    change_set = change_sets.change_set_create(actor=editor, title="2023 年区域电网因子",
+                                               description="依据公告更新",
                                                versions=[draft_by(editor), draft_by(editor)])
     road.change_set_submit(change_set=change_set, actor=editor)
     for reviewer in reviewers[:2]:
@@ -211,7 +212,8 @@ def test_the_english_inbox_has_english_labels(client, approver, editor):
     for label in ("To do (1)", "For me to review", "For me to revise", "Awaiting reviewer assignment",
                   "Awaiting publication", "1 in all", version.factor.name_en):
         assert label in page
-    for chinese in ("待办", "待我评审", "待我修改", "待指派评审", "待发布", "共 1 项", version.factor.name_zh):
+    for chinese in ("待办", "待我评审", "待我修改", "待指派评审", "待发布", "共 1 项",
+                    version.factor.name_zh):
         assert chinese not in page
 
 
