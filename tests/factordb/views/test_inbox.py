@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from factordb.selectors_change_sets import inbox
+from factordb.selectors_change_sets import inbox, inbox_count
 from factordb.services import change_set_review as road
 from factordb.services import change_sets
 from tests.factordb.change_sets.helpers import decide, draft_by
@@ -136,6 +136,7 @@ def test_a_set_sent_back_asks_its_editor_and_its_rows_do_not(client, set_in_revi
     listed = inbox(editor)
     assert [s.pk for s in listed.to_revise] == [set_in_review.pk]
     assert listed.versions_to_revise == []
+    assert inbox_count(editor) == listed.count == 1  # two rows of the editor's, one set
 
 
 def test_a_submitted_set_asks_the_approver_to_assign_it_not_its_rows(approver, editor):
@@ -176,6 +177,14 @@ def test_the_header_and_workspace_menus_show_the_inbox_total(client, request, wh
     assert f"共 {total} 项" in page
     home = client.get(reverse("home")).content.decode()
     assert menu_counts(home) == [total]
+
+
+def test_the_menu_count_is_one_query(a_bit_of_everything, django_assert_num_queries):
+    both = user_with_roles("all-roles", Role.EDITOR, Role.REVIEWER, Role.APPROVER)
+    InReviewVersionFactory(reviewers=[both])
+    listed = inbox(both).count  # reads (and keeps) the user's roles too
+    with django_assert_num_queries(1):
+        assert inbox_count(both) == listed
 
 
 def test_the_count_changes_when_work_arrives(client, reviewer):
