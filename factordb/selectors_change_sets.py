@@ -7,15 +7,26 @@ summaries over all rows are computed from plain value lists in a fixed number of
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from accounts.roles import Role, has_role
+from accounts.roles import Role
 from factordb.constants import FactorStatus as S
-from factordb.models import ChangeSet, FactorVersion, ReviewAssignment, ReviewComment, ReviewDecision
+from factordb.models import (
+    ChangeSet,
+    ChangeSetRow,
+    FactorVersion,
+    ReviewAssignment,
+    ReviewComment,
+    ReviewDecision,
+)
 from factordb.selectors import DIFF_FIELDS, _shown, published_by_factor
 from factordb.services import independence
 from factordb.services.change_set_review import content_fingerprint, required_approvals
+from factordb.services.change_sets import ENDED
+from factordb.steps import roles_in_request
 
 ROWS_PER_PAGE = 100
 TOP_CHANGES = 20
@@ -238,14 +249,48 @@ def changes_since_my_last_review(change_set: ChangeSet, user) -> SinceMyReview |
 
 @dataclass
 class Inbox:
+    """What needs the user, in four sections, on both roads: change sets and versions alone."""
+
     to_review: list[ChangeSet]
     to_revise: list[ChangeSet]
     to_assign: list[ChangeSet]
     to_publish: list[ChangeSet]
+    # A version on its own road (in no open set): the reviewer's open assignments of one, ...
+    assignments_to_review: list[ReviewAssignment] = field(default_factory=list)
+    # ... and the versions an editor must correct, an approver assign or publish.
+    versions_to_revise: list[FactorVersion] = field(default_factory=list)
+    versions_to_assign: list[FactorVersion] = field(default_factory=list)
+    versions_to_publish: list[FactorVersion] = field(default_factory=list)
+
+    # Each section's count, sets and versions together, as its heading shows it.
+    @property
+    def review_count(self) -> int:
+        return len(self.to_review) + len(self.assignments_to_review)
+
+    @property
+    def revise_count(self) -> int:
+        return len(self.to_revise) + len(self.versions_to_revise)
+
+    @property
+    def assign_count(self) -> int:
+        return len(self.to_assign) + len(self.versions_to_assign)
+
+    @property
+    def publish_count(self) -> int:
+        return len(self.to_publish) + len(self.versions_to_publish)
 
     @property
     def count(self) -> int:
-        return len(self.to_review) + len(self.to_revise) + len(self.to_assign) + len(self.to_publish)
+        return self.review_count + self.revise_count + self.assign_count + self.publish_count
+
+
+@dataclass
+class _InboxQueries:
+    """The querysets behind an inbox: listed for the page, counted for the menu, the same rule."""
+
+    sets: dict[str, QuerySet]
+    assignments_to_review: QuerySet
+    versions: dict[str, QuerySet]
 
 
 def _listed(sets: QuerySet) -> list[ChangeSet]:
@@ -256,34 +301,98 @@ def _listed(sets: QuerySet) -> list[ChangeSet]:
     )
 
 
-def inbox(user) -> Inbox:
-    """What needs the user now, by what they must do."""
-    empty = ChangeSet.objects.none()
+def _on_their_own_road(versions: QuerySet) -> QuerySet:
+    """Versions no open change set holds: a set's rows move with it, and the set is listed."""
+    held = ChangeSetRow.objects.filter(version=OuterRef("pk"), left_at__isnull=True).exclude(
+        change_set__status__in=ENDED
+    )
+    return versions.filter(~Exists(held))
+
+
+def _inbox_queries(user) -> _InboxQueries:
+    roles = roles_in_request(user)
+    none_sets, none_versions = ChangeSet.objects.none(), FactorVersion.objects.none()
+    editor, reviewer, approver = Role.EDITOR in roles, Role.REVIEWER in roles, Role.APPROVER in roles
     pending = ReviewAssignment.objects.filter(
         reviewer=user,
         decision=ReviewDecision.PENDING,
         change_set__status=S.IN_REVIEW,
         change_set_round=F("change_set__review_round"),
     )
-    to_review = (
-        ChangeSet.objects.filter(pk__in=pending.values("change_set_id"))
-        if has_role(user, Role.REVIEWER)
-        else empty
+    sets = {
+        "to_review": (
+            ChangeSet.objects.filter(pk__in=pending.values("change_set_id")) if reviewer else none_sets
+        ),
+        "to_revise": (
+            ChangeSet.objects.filter(status=S.CHANGES_REQUESTED)
+            .filter(Q(author=user) | Q(rows__version__author=user, rows__left_at__isnull=True))
+            .distinct()
+            if editor
+            else none_sets
+        ),
+        "to_assign": ChangeSet.objects.filter(status=S.SUBMITTED) if approver else none_sets,
+        "to_publish": ChangeSet.objects.filter(status=S.APPROVED) if approver else none_sets,
+    }
+    own_road = _on_their_own_road(FactorVersion.objects.all())
+    assignments = (
+        ReviewAssignment.objects.filter(
+            reviewer=user,
+            decision=ReviewDecision.PENDING,
+            change_set__isnull=True,
+            version__status=S.IN_REVIEW,
+            review_round=F("version__review_round"),
+        ).filter(version__in=own_road)
+        if reviewer
+        else ReviewAssignment.objects.none()
     )
-    to_revise = (
-        ChangeSet.objects.filter(status=S.CHANGES_REQUESTED)
-        .filter(Q(author=user) | Q(rows__version__author=user, rows__left_at__isnull=True))
-        .distinct()
-        if has_role(user, Role.EDITOR)
-        else empty
-    )
-    approver = has_role(user, Role.APPROVER)
+    versions = {
+        "to_revise": own_road.filter(status=S.CHANGES_REQUESTED, author=user) if editor else none_versions,
+        "to_assign": own_road.filter(status=S.SUBMITTED) if approver else none_versions,
+        # The author may not publish their own version (services.review): it waits for another.
+        "to_publish": own_road.filter(status=S.APPROVED).exclude(author=user) if approver else none_versions,
+    }
+    return _InboxQueries(sets=sets, assignments_to_review=assignments, versions=versions)
+
+
+def inbox(user) -> Inbox:
+    """What needs the user now, by what they must do, on both roads."""
+    queries = _inbox_queries(user)
+    versions = {
+        name: list(queryset.select_related("factor__unit", "author").order_by("updated_at", "pk"))
+        for name, queryset in queries.versions.items()
+    }
     return Inbox(
-        to_review=_listed(to_review),
-        to_revise=_listed(to_revise),
-        to_assign=_listed(ChangeSet.objects.filter(status=S.SUBMITTED)) if approver else [],
-        to_publish=_listed(ChangeSet.objects.filter(status=S.APPROVED)) if approver else [],
+        **{name: _listed(queryset) for name, queryset in queries.sets.items()},
+        assignments_to_review=list(
+            queries.assignments_to_review.select_related("version__factor__unit", "version__author")
+            .order_by("assigned_at", "pk")
+        ),
+        versions_to_revise=versions["to_revise"],
+        versions_to_assign=versions["to_assign"],
+        versions_to_publish=versions["to_publish"],
     )
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    # The rows of one queryset, counted inside another query (distinct rows counted once).
+    rows = queryset.model.objects.filter(pk__in=queryset.values("pk")).order_by()
+    return Coalesce(Subquery(rows.annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")), 0)
+
+
+def inbox_count(user) -> int:
+    """How many items the user's inbox lists (for the menus): the same querysets, counted in
+    one query, since every page a user with a role opens shows it."""
+    queries = _inbox_queries(user)
+    counted = [
+        queryset
+        for queryset in (*queries.sets.values(), queries.assignments_to_review, *queries.versions.values())
+        if not queryset.query.is_empty()
+    ]
+    if not counted:
+        return 0
+    counts = {f"n{i}": _count(queryset) for i, queryset in enumerate(counted)}
+    row = get_user_model().objects.filter(pk=user.pk).annotate(**counts).values(*counts).first()
+    return sum(row.values()) if row else 0
 
 
 def sets_for_approvers(statuses: tuple[str, ...]) -> dict[str, list[ChangeSet]]:

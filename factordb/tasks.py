@@ -29,8 +29,11 @@ def publish_due_versions() -> list[str]:
 
 
 @shared_task(name="factordb.send_notification", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_notification(event: str, version_id: int, assignment_id: int | None = None) -> int:
-    return notifications.send(event, version_id=version_id, assignment_id=assignment_id)
+def send_notification(event: str, version_id: int, assignment_id: int | None = None,
+                      actor_id: int | None = None, comment: str = "") -> int:
+    # actor_id and comment come last, with defaults: messages queued before they existed still run.
+    return notifications.send(event, version_id=version_id, assignment_id=assignment_id, actor_id=actor_id,
+                              comment=comment)
 
 
 @shared_task(name="factordb.send_change_set_notification", autoretry_for=(OSError,), retry_backoff=True,

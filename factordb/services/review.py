@@ -81,7 +81,7 @@ def factor_version_submit(*, version: FactorVersion, actor, comment: str = "") -
     # come through that road, and must not publish this content once it is approved.
     version.scheduled_publication_at = version.scheduled_by = None
     workflow.transition(version, "submit", actor=actor, comment=comment)
-    notifications.queue("submitted", version=version)
+    notifications.queue("submitted", version=version, actor=actor, comment=comment)
     return version
 
 
@@ -120,7 +120,7 @@ def review_assign(*, version: FactorVersion, reviewer, actor) -> ReviewAssignmen
                                   reviewer=reviewer, assigned_by=actor)
     assignment._change_reason = "assigned"
     assignment.save()
-    notifications.queue("assigned", version=version, assignment=assignment)
+    notifications.queue("assigned", version=version, assignment=assignment, actor=actor)
     return assignment
 
 
@@ -189,7 +189,8 @@ def review_declare_conflict(*, assignment: ReviewAssignment, actor, comment: str
     assignment = _open_assignment_of(assignment, actor)
     _decide(assignment, ReviewDecision.RECUSED, _require_comment(comment), conflict_of_interest=True)
     record_conflict(assignment, actor=actor)
-    notifications.queue("recused", version=assignment.version, assignment=assignment)
+    notifications.queue("recused", version=assignment.version, assignment=assignment, actor=actor,
+                        comment=assignment.comment)
     return assignment
 
 
@@ -215,9 +216,9 @@ def review_approve(*, assignment: ReviewAssignment, actor, declares_no_conflict:
     _decide(assignment, ReviewDecision.APPROVED, comment.strip(), conflict_of_interest=False)
     version = assignment.version
     if approvals_in_current_round(version) >= required_approvals():
-        workflow.transition(version, "approve", actor=actor,
-                            comment=_("已获得 %(n)d 位专家同意") % {"n": required_approvals()})
-        notifications.queue("approved", version=version)
+        event = workflow.transition(version, "approve", actor=actor,
+                                    comment=_("已获得 %(n)d 位专家同意") % {"n": required_approvals()})
+        notifications.queue("approved", version=version, actor=actor, comment=event.comment)
     return assignment
 
 
@@ -228,7 +229,8 @@ def review_request_changes(*, assignment: ReviewAssignment, actor, comment: str)
     _decide(assignment, ReviewDecision.CHANGES_REQUESTED, comment)
     _close_round(assignment)
     workflow.transition(assignment.version, "request_changes", actor=actor, comment=comment)
-    notifications.queue("changes_requested", version=assignment.version, assignment=assignment)
+    notifications.queue("changes_requested", version=assignment.version, assignment=assignment, actor=actor,
+                        comment=comment)
     return assignment
 
 
@@ -239,7 +241,8 @@ def review_reject(*, assignment: ReviewAssignment, actor, comment: str) -> Revie
     _decide(assignment, ReviewDecision.REJECTED, comment)
     _close_round(assignment)
     workflow.transition(assignment.version, "reject", actor=actor, comment=comment)
-    notifications.queue("rejected", version=assignment.version, assignment=assignment)
+    notifications.queue("rejected", version=assignment.version, assignment=assignment, actor=actor,
+                        comment=comment)
     return assignment
 
 
@@ -279,7 +282,7 @@ def publish_version(version: FactorVersion, *, actor, at: datetime, comment: str
     version.scheduled_publication_at = None
     workflow.transition(version, "publish", actor=actor, comment=comment)
     if notify:
-        notifications.queue("published", version=version)
+        notifications.queue("published", version=version, actor=actor, comment=comment)
     return version
 
 
@@ -369,5 +372,5 @@ def factor_version_withdraw(*, version: FactorVersion, actor, reason: str) -> Fa
     workflow.guard(version, "withdraw")
     version.superseded_at = timezone.now()
     workflow.transition(version, "withdraw", actor=actor, comment=reason)
-    notifications.queue("withdrawn", version=version)
+    notifications.queue("withdrawn", version=version, actor=actor, comment=reason)
     return version

@@ -9,14 +9,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from factordb import selectors
 from factordb.models import ChangeSet, ReviewAssignment
+from factordb.services import mail_parts
 
 # What each event says, in the subject and at the head of each language's part.
 EVENT_LABELS = {
@@ -87,22 +86,11 @@ def link(user, change_set: ChangeSet) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("review:change_set", args=[change_set.pk])
 
 
-def rows_summary(change_set: ChangeSet) -> tuple[list[dict], int]:
+def rows_summary(change_set: ChangeSet) -> tuple[list[mail_parts.ValueChange], int]:
     """The first rows of the set with their value change against the published version."""
     versions = list(change_set.current_versions().select_related("factor__unit")[:MAX_ROWS_IN_MAIL])
     published = selectors.published_by_factor([v.factor_id for v in versions])
-    rows = []
-    for version in versions:
-        old = published.get(version.factor_id)
-        rows.append(
-            {
-                "version": version,
-                "factor": version.factor,
-                "unit": version.factor.unit,
-                "old": old.co2e_total.normalize() if old and old.pk != version.pk else None,
-                "new": version.co2e_total.normalize(),
-            }
-        )
+    rows = [mail_parts.value_change(version, published.get(version.factor_id)) for version in versions]
     return rows, change_set.current_versions().count()
 
 
@@ -121,6 +109,7 @@ def send(
     rows, total = rows_summary(change_set)
     context = {
         "event": event,
+        "event_label": EVENT_LABELS[event],
         "change_set": change_set,
         "actor": actor,
         "comment": comment,
@@ -128,27 +117,15 @@ def send(
         "total": total,
         "more": total - len(rows),
     }
-    subjects = []
-    for language in (settings.LANGUAGE_CODE, "en"):
-        with translation.override(language):
-            subjects.append(
-                render_to_string(
-                    "factordb/email/change_set_subject.txt", {**context, "event_label": EVENT_LABELS[event]}
-                ).strip()
-            )
-    subject = " / ".join(subjects)
-    messages = []
-    for user in people.values():
-        parts = []
-        for language in (settings.LANGUAGE_CODE, "en"):
-            with translation.override(language):
-                parts.append(
-                    render_to_string(
-                        "factordb/email/change_set_body.txt",
-                        {**context, "event_label": EVENT_LABELS[event], "link": link(user, change_set)},
-                    ).strip()
-                )
-        messages.append(
-            (subject, "\n\n----\n\n".join(parts) + "\n", settings.DEFAULT_FROM_EMAIL, [user.email])
+    subject = mail_parts.bilingual_subject("factordb/email/change_set_subject.txt", context)
+    messages = [
+        (
+            subject,
+            mail_parts.bilingual_body("factordb/email/change_set_body.txt", context,
+                                      lambda user=user: link(user, change_set)),
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
         )
+        for user in people.values()
+    ]
     return send_mass_mail(messages, fail_silently=False)
