@@ -15,6 +15,7 @@ from accounts.roles import Role
 from factordb.constants import QUALITY_INDICATORS, FactorStatus
 from factordb.models import (
     Category,
+    ChangeSetRow,
     ConflictOfInterest,
     FactorVersion,
     Gas,
@@ -117,7 +118,8 @@ def _with_approvals(versions: QuerySet[FactorVersion]) -> list[FactorVersion]:
 
 def _versions_in(status: FactorStatus) -> QuerySet[FactorVersion]:
     # Rows of a change set are on the set's page and in the sets' lists, never loose here.
-    return (FactorVersion.objects.filter(status=status).exclude(change_set_rows__left_at__isnull=True)
+    in_sets = ChangeSetRow.objects.filter(left_at__isnull=True).values("version_id")
+    return (FactorVersion.objects.filter(status=status).exclude(pk__in=in_sets)
             .select_related(*_VERSION_RELATED))
 
 

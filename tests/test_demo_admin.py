@@ -130,7 +130,7 @@ def test_the_printed_passwords_sign_the_users_in():
         client = Client()
         response = client.post(reverse("login"), {"username": username, "password": password})
         assert response.status_code == 302, username
-        assert client.get(reverse("review:assignments")).status_code == 200
+        assert client.get(reverse("review:inbox")).status_code == 200
     for username in ("demo-editor", "demo-approver"):
         admin = Client()
         admin.post(reverse("admin:login"), {"username": username, "password": passwords[username]})

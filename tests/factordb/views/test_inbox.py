@@ -218,7 +218,7 @@ def test_the_english_inbox_has_english_labels(client, approver, editor):
     version = SubmittedVersionFactory(author=editor)
     client.force_login(approver)
     page = client.get("/en" + reverse("review:inbox")).content.decode()
-    for label in ("To do (1)", "For me to review", "For me to revise", "Awaiting reviewer assignment",
+    for label in ("Inbox (1)", "Awaiting my review", "Awaiting my changes", "Awaiting reviewer assignment",
                   "Awaiting publication", "1 in all", version.factor.name_en):
         assert label in page
     for chinese in ("待办", "待我评审", "待我修改", "待指派评审", "待发布", "共 1 项",
