@@ -39,16 +39,6 @@ ENV = {
 }
 
 
-def recreate_database() -> None:
-    import psycopg
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def people() -> dict:
     from django.contrib.auth.models import Group
 
@@ -126,7 +116,8 @@ def version_road(who: dict, factor_import) -> float:
 def main() -> None:
     os.environ.update(ENV)
     sys.path.insert(0, str(ROOT))
-    recreate_database()
+    from bench.imports import recreate_database
+    recreate_database(DATABASE_URL)
     import django
 
     django.setup()

@@ -75,11 +75,12 @@ class Template:
     co2e: Decimal
 
 
-def recreate_database() -> None:
+def recreate_database(url: str = DATABASE_URL) -> None:
+    """The benchmark's own database, dropped if it exists and made afresh."""
     import psycopg
 
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')

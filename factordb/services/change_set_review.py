@@ -42,7 +42,7 @@ from factordb.models import (
     VersionSource,
 )
 from factordb.services import independence, set_notifications
-from factordb.services.change_sets import leave, locked_set
+from factordb.services.change_sets import leave, locked_set, save_set
 from factordb.services.publication import hold_publication_lock, retry_on_conflict
 from factordb.services.review import record_conflict, required_approvals, supersede_current
 
@@ -100,13 +100,7 @@ def _move(
     )
     workflow.transition_many(versions, name, actor=actor, comment=said, fields=fields)
     change_set.status = step.target
-    _save(change_set, actor, f"{name}: {comment}" if comment else name)
-
-
-def _save(change_set: ChangeSet, actor, reason: str) -> None:
-    change_set._history_user = actor
-    change_set._change_reason = reason
-    change_set.save()
+    save_set(change_set, actor, f"{name}: {comment}" if comment else name)
 
 
 def _require_text(text: str, field: str, message: str) -> str:
@@ -306,6 +300,15 @@ def change_set_unassign(*, change_set: ChangeSet, reviewer, actor, reason: str) 
 # --- Reviewers: decisions -------------------------------------------------------------
 
 
+def _require_round(change_set: ChangeSet, review_round: int) -> None:
+    """A decision names the round its reviewer saw; one for a round that has ended is refused."""
+    if review_round != change_set.review_round:
+        raise InvalidTransition(
+            _("第 %(seen)s 轮评审已结束；变更集现处于第 %(now)d 轮。")
+            % {"seen": review_round, "now": change_set.review_round}
+        )
+
+
 def _pending(change_set: ChangeSet, reviewer) -> list[ReviewAssignment]:
     return list(
         ReviewAssignment.objects.select_for_update()
@@ -335,11 +338,7 @@ def _close(assignments: list[ReviewAssignment], *, actor, comment: str) -> None:
 def _decidable(change_set: ChangeSet, versions: list[FactorVersion], actor, review_round: int) -> list:
     """The actor's open assignments on these rows, if they may decide on them now."""
     require_role(actor, Role.REVIEWER)
-    if review_round != change_set.review_round:
-        raise InvalidTransition(
-            _("第 %(seen)s 轮评审已结束；变更集现处于第 %(now)d 轮。")
-            % {"seen": review_round, "now": change_set.review_round}
-        )
+    _require_round(change_set, review_round)
     if change_set.status != S.IN_REVIEW:
         _guard(change_set, "approve")
     ids = {v.pk for v in versions}
@@ -540,7 +539,7 @@ def _split(change_set: ChangeSet, version: FactorVersion, *, actor) -> ChangeSet
         status=change_set.status,
         review_round=change_set.review_round,
     )
-    _save(alone, actor, f"split from #{change_set.pk}")
+    save_set(alone, actor, f"split from #{change_set.pk}")
     row = ChangeSetRow.objects.select_for_update().get(
         change_set=change_set, version=version, left_at__isnull=True
     )
@@ -580,11 +579,7 @@ def change_set_declare_conflict(
     require_role(actor, Role.REVIEWER)
     comment = _require_text(comment, "comment", _("此操作必须填写意见。"))
     change_set = locked_set(change_set)
-    if review_round != change_set.review_round:
-        raise InvalidTransition(
-            _("第 %(seen)s 轮评审已结束；变更集现处于第 %(now)d 轮。")
-            % {"seen": review_round, "now": change_set.review_round}
-        )
+    _require_round(change_set, review_round)
     _rows(change_set)
     mine = _pending(change_set, actor)
     if not mine:
@@ -617,6 +612,16 @@ def _refuse_own(change_set: ChangeSet, versions: Sequence[FactorVersion], actor)
         raise ForbiddenAction(reason)
 
 
+def _publishable(change_set: ChangeSet, actor, fingerprint: str | None) -> list[FactorVersion]:
+    """The (locked) set's rows, if the actor may publish them as the summary they saw showed them."""
+    _guard(change_set, "publish")
+    versions = _rows(change_set)
+    if fingerprint is not None and fingerprint != content_fingerprint(versions):
+        raise InvalidTransition(_("变更集在您查看摘要之后已有变化；请重新查看后再发布。"))
+    _refuse_own(change_set, versions, actor)
+    return versions
+
+
 def _publish_rows(
     change_set: ChangeSet, versions: list[FactorVersion], *, actor, at: datetime, comment: str
 ) -> None:
@@ -639,7 +644,7 @@ def _publish_rows(
                              fields=("published_at", "scheduled_publication_at"))
     change_set.status = S.PUBLISHED
     change_set.scheduled_publication_at = None
-    _save(change_set, actor, f"publish: {comment}" if comment else "publish")
+    save_set(change_set, actor, f"publish: {comment}" if comment else "publish")
     set_notifications.queue("published", change_set, actor=actor, comment=comment)
 
 
@@ -653,11 +658,7 @@ def change_set_publish(
     require_role(actor, Role.APPROVER)
     hold_publication_lock()
     change_set = locked_set(change_set)
-    _guard(change_set, "publish")
-    versions = _rows(change_set)
-    if fingerprint is not None and fingerprint != content_fingerprint(versions):
-        raise InvalidTransition(_("变更集在您查看摘要之后已有变化；请重新查看后再发布。"))
-    _refuse_own(change_set, versions, actor)
+    versions = _publishable(change_set, actor, fingerprint)
     _publish_rows(change_set, versions, actor=actor, at=timezone.now(), comment=comment.strip())
     return change_set
 
@@ -669,11 +670,7 @@ def change_set_schedule(
     """Publish the whole set at a future time, as the scheduling approver."""
     require_role(actor, Role.APPROVER)
     change_set = locked_set(change_set)
-    _guard(change_set, "publish")
-    versions = _rows(change_set)
-    if fingerprint is not None and fingerprint != content_fingerprint(versions):
-        raise InvalidTransition(_("变更集在您查看摘要之后已有变化；请重新查看后再发布。"))
-    _refuse_own(change_set, versions, actor)
+    versions = _publishable(change_set, actor, fingerprint)
     if at is None or timezone.is_naive(at):
         raise ValidationError({"at": _("计划发布时间须注明时区。")})
     if at <= timezone.now():
@@ -683,7 +680,7 @@ def change_set_schedule(
     comment = _("变更集 #%(set)d 计划于 %(at)s 发布") % {"set": change_set.pk, "at": when}
     for version in versions:
         workflow.record(version, "schedule", actor=actor, comment=comment)
-    _save(change_set, actor, f"schedule: {when}")
+    save_set(change_set, actor, f"schedule: {when}")
     return change_set
 
 

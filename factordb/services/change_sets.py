@@ -133,9 +133,7 @@ def change_set_create(
     change_set = ChangeSet(
         title=title, description=description, kind=kind, author=actor, factor_import=factor_import
     )
-    change_set._history_user = actor
-    change_set._change_reason = "created"
-    change_set.save()
+    save_set(change_set, actor, "created")
     _add_rows(change_set, locked, actor)
     return change_set
 
@@ -179,7 +177,7 @@ def change_set_add_versions(*, change_set: ChangeSet, versions: Sequence[FactorV
     _add_rows(change_set, _locked_drafts(versions), actor)
     if change_set.kind == ChangeSetKind.VERSION:
         change_set.kind = ChangeSetKind.GROUP
-        _save(change_set, actor, "versions added")
+        save_set(change_set, actor, "versions added")
     return change_set
 
 
@@ -212,7 +210,8 @@ def leave(row: ChangeSetRow, *, actor, reason: str, to: ChangeSet | None = None)
     row.save()
 
 
-def _save(change_set: ChangeSet, actor, reason: str) -> None:
+def save_set(change_set: ChangeSet, actor, reason: str) -> None:
+    """Save the set with who and why on its history record."""
     change_set._history_user = actor
     change_set._change_reason = reason
     change_set.save()

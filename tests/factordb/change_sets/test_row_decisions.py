@@ -5,22 +5,13 @@ import pytest
 from factordb.constants import FactorStatus as S
 from factordb.models import ChangeSet, ChangeSetRow
 from factordb.services import change_set_review as road
-from tests.factordb.change_sets.helpers import approve
+from tests.factordb.change_sets.helpers import approve, decide
 
 pytestmark = pytest.mark.django_db
 
 
 def decide_row(change_set, version, reviewer, verdict, comment=""):
-    change_set.refresh_from_db()
-    return road.change_set_decide_row(
-        change_set=change_set,
-        version=version,
-        actor=reviewer,
-        verdict=verdict,
-        comment=comment,
-        review_round=change_set.review_round,
-        declares_no_conflict=True,
-    )
+    return decide(change_set, reviewer, verdict, comment, version=version, declares_no_conflict=True)
 
 
 def test_changes_requested_on_one_row_send_it_back_alone(in_review, reviewers, drafts):
