@@ -70,7 +70,7 @@ def assert_tells(message, *, version, chinese: str, english: str, actor, reason:
         if reason:
             assert reason in part
     assert f"操作人：{actor.username}" in part_zh
-    assert f"By: {actor.username}" in part_en
+    assert f"Performed by: {actor.username}" in part_en
     assert factor.name_zh in part_zh
     assert factor.name_en in part_en
     assert chinese in part_zh
