@@ -7,7 +7,6 @@ import pytest
 
 from accounts.roles import Role
 from factordb.models import FactorVersion
-from tests.browser.conftest import browser, page, screenshot  # noqa: F401  (the fixtures)
 from tests.factordb.derivation.test_admin_form import COAL
 from tests.factories import DraftVersionFactory, GasFactory
 from tests.permission_matrix import PASSWORD
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_editor_adds_rows_with_the_button_and_the_result_is_computed_on_save(
-        live_server, page, screenshot):  # noqa: F811
+        live_server, page):
     editor = user_with_roles("tables-editor", Role.EDITOR)
     editor.is_staff = True
     editor.save()
@@ -39,7 +38,6 @@ def test_an_editor_adds_rows_with_the_button_and_the_result_is_computed_on_save(
     page.fill("input[name=derivation-gas-2-parameters]", "net_calorific_value, n2o_per_heat")
     page.fill("input[name=derivation-gas-2-unit_conversion]", "0.001")
     page.fill("#id_change_reason", "加 N2O")
-    screenshot(page, "derivation-tables")
     page.click("input[name=_continue]")
 
     page.wait_for_selector(".messagelist .success")
@@ -56,4 +54,3 @@ def test_an_editor_adds_rows_with_the_button_and_the_result_is_computed_on_save(
     table = page.locator("#parameter-usage").inner_text()
     assert f"{version.factor.public_id} v{version.version}" in table
     assert "2030.490000" in table  # CO2: 21 × 26.37 × 44/12
-    screenshot(page, "derivation-parameter-usage")
