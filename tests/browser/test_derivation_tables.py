@@ -7,6 +7,7 @@ import pytest
 
 from accounts.roles import Role
 from factordb.models import FactorVersion
+from tests.browser.roles import roles_as_migrated
 from tests.factordb.derivation.test_admin_form import COAL
 from tests.factories import DraftVersionFactory, GasFactory
 from tests.permission_matrix import PASSWORD
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_an_editor_adds_rows_with_the_button_and_the_result_is_computed_on_save(
         live_server, page):
+    roles_as_migrated()  # an earlier browser test may have emptied the groups' permissions
     editor = user_with_roles("tables-editor", Role.EDITOR)
     editor.is_staff = True
     editor.save()

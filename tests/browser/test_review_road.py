@@ -7,31 +7,21 @@ approver reads the publication summary and publishes; the public page shows the 
 Every step is a click or a form fill on the pages people use; the test reads the database
 only to say what it expects."""
 
-import importlib
 import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.test import override_settings
 
 from factordb.models import ChangeSet, Factor
 from factordb.services.seed import seed_public_id
+from tests.browser.roles import roles_as_migrated
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NATIONAL_GRID_2022 = "MEE-GRID/2022/national_average/CN"
 FIRST_TRY, SECOND_TRY = "0.5367", "0.5368"  # the seed publishes 0.5366
-
-
-def roles_as_migrated() -> None:
-    """The role groups with the admin permissions their migration gives them: a transactional
-    test empties every table, the groups' permissions with them."""
-    granted = importlib.import_module("accounts.migrations.0002_roles").ROLE_PERMISSIONS
-    for role, codenames in granted.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        group.permissions.add(*Permission.objects.filter(codename__in=codenames))
 
 
 def demo_passwords() -> dict[str, str]:
