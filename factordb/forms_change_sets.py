@@ -123,10 +123,3 @@ class PublishForm(forms.Form):
         if not self.cleaned_data.get("confirm"):
             raise forms.ValidationError(_("请先核对摘要并勾选确认。"))
         return True
-
-
-class CreateForm(forms.Form):
-    title = forms.CharField(label=_("标题"), required=False, max_length=200)
-    description = forms.CharField(
-        label=_("变更说明（为什么修改，必填）"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.roles import Role
@@ -24,7 +24,7 @@ from factordb.models import (
 )
 from factordb.selectors import DIFF_FIELDS, _shown, published_by_factor
 from factordb.services import independence
-from factordb.services.change_set_review import content_fingerprint, required_approvals
+from factordb.services.change_set_review import content_fingerprint, required_approvals, reviewers_assignments
 from factordb.services.change_sets import ENDED
 from factordb.steps import roles_in_request
 
@@ -166,16 +166,9 @@ class RoundEntry:
 
 def rounds(change_set: ChangeSet) -> list[RoundEntry]:
     """Each round, newest first, with each reviewer's decision in it (one entry per reviewer)."""
-    seen: dict[tuple[int, int], ReviewAssignment] = {}
-    for assignment in (
-        ReviewAssignment.objects.filter(change_set=change_set)
-        .select_related("reviewer")
-        .order_by("change_set_round", "assigned_at", "pk")
-    ):
-        seen.setdefault((assignment.change_set_round, assignment.reviewer_id), assignment)
     by_round: dict[int, list[ReviewAssignment]] = {}
-    for (number, _reviewer), assignment in seen.items():
-        by_round.setdefault(number, []).append(assignment)
+    for assignment in reviewers_assignments(change_set):
+        by_round.setdefault(assignment.change_set_round, []).append(assignment)
     return [
         RoundEntry(number=n, decisions=by_round.get(n, [])) for n in range(change_set.review_round, 0, -1)
     ]
@@ -193,15 +186,6 @@ def threads(change_set: ChangeSet) -> list[ReviewComment]:
             )
         )
     )
-
-
-def my_open_assignment_round(change_set: ChangeSet, user) -> bool:
-    return ReviewAssignment.objects.filter(
-        change_set=change_set,
-        change_set_round=change_set.review_round,
-        reviewer=user,
-        decision=ReviewDecision.PENDING,
-    ).exists()
 
 
 @dataclass
@@ -222,13 +206,16 @@ def changes_since_my_last_review(change_set: ChangeSet, user) -> SinceMyReview |
     )
     if last is None:
         return None
+    versions = list(change_set.current_versions().select_related("factor", "gwp_set"))
+    # Each row as it stood then: its last history record written by that moment, all rows in
+    # two queries (by history_id, the order records were written in, as services.independence).
+    written = FactorVersion.history.filter(id__in=[v.pk for v in versions], history_date__lte=last.decided_at)
+    lasts = written.values("id").annotate(last=Max("history_id")).values("last")
+    seen = {record.id: record for record in
+            FactorVersion.history.filter(history_id__in=lasts).select_related("gwp_set")}
     rows = []
-    for version in change_set.current_versions().select_related("factor"):
-        then = (
-            version.history.as_of(last.decided_at)
-            if version.history.filter(history_date__lte=last.decided_at).exists()
-            else None
-        )
+    for version in versions:
+        then = seen.get(version.pk)
         if then is None:
             rows.append({"version": version, "fields": [], "new_row": True})
             continue

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -163,18 +163,11 @@ def change_set_submit(*, change_set: ChangeSet, actor, comment: str = "") -> Cha
 
 def _ask_previous_reviewers(change_set: ChangeSet, versions: list[FactorVersion], *, actor) -> list:
     """The reviewers of the last round who may still review every row, assigned again."""
-    previous = (
-        ReviewAssignment.objects.filter(change_set=change_set, change_set_round=change_set.review_round - 1)
-        .exclude(decision=ReviewDecision.RECUSED)
-        .select_related("reviewer", "assigned_by")
-        .order_by("assigned_at", "pk")
-    )
-    chosen: dict[int, ReviewAssignment] = {}
-    for assignment in previous:
-        chosen.setdefault(assignment.reviewer_id, assignment)
+    previous = [assignment for assignment in reviewers_assignments(change_set, change_set.review_round - 1)
+                if assignment.decision != ReviewDecision.RECUSED]
     excluded = independence.not_independent(versions)
     asked = []
-    for assignment in chosen.values():
+    for assignment in previous:
         reviewer = assignment.reviewer
         if has_role(reviewer, Role.REVIEWER) and not any(reviewer.pk in excluded[v.pk] for v in versions):
             _assign_rows(
@@ -720,16 +713,19 @@ def _publish_set_if_due(pk: int, *, now: datetime) -> ChangeSet | None:
     return change_set
 
 
+def reviewers_assignments(change_set: ChangeSet, review_round: int | None = None) -> list[ReviewAssignment]:
+    """One assignment per reviewer and round of the set (its first): who was asked in each round
+    and what they decided. A set's steps write every row's assignment alike, so one tells; read
+    in two queries, however many rows the set has."""
+    assignments = ReviewAssignment.objects.filter(change_set=change_set)
+    if review_round is not None:
+        assignments = assignments.filter(change_set_round=review_round)
+    firsts = assignments.values("change_set_round", "reviewer").annotate(first=Min("pk")).values("first")
+    return list(ReviewAssignment.objects.filter(pk__in=firsts).select_related("reviewer", "assigned_by")
+                .order_by("change_set_round", "assigned_at", "pk"))
+
+
 def reviewers_of_round(change_set: ChangeSet, review_round: int | None = None) -> list:
     """Who was asked to review the set in a round (the current one by default), in order."""
     review_round = change_set.review_round if review_round is None else review_round
-    seen, people = set(), []
-    for assignment in (
-        ReviewAssignment.objects.filter(change_set=change_set, change_set_round=review_round)
-        .select_related("reviewer")
-        .order_by("assigned_at", "pk")
-    ):
-        if assignment.reviewer_id not in seen:
-            seen.add(assignment.reviewer_id)
-            people.append(assignment.reviewer)
-    return people
+    return [assignment.reviewer for assignment in reviewers_assignments(change_set, review_round)]
