@@ -25,6 +25,8 @@ urlpatterns = [
          releases.ReleaseViewSet.as_view({"get": "download_json"}), name="release-download-json"),
     path("releases/<str:name>/download.csv",
          releases.ReleaseViewSet.as_view({"get": "download_csv"}), name="release-download-csv"),
+    path("releases/<str:name>/datapackage.json",
+         releases.ReleaseViewSet.as_view({"get": "datapackage"}), name="release-datapackage"),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

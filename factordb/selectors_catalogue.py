@@ -31,7 +31,8 @@ def sealed_releases() -> QuerySet[Release]:
     """Sealed releases, newest first, each with `factor_count` and its content's digests
     (not its bytes): the API's release list, in one query."""
     return (Release.objects.sealed().newest_first().annotate(factor_count=Count("entries"))
-            .select_related("content").defer("content__json_bytes", "content__csv_bytes"))
+            .select_related("content", "package")
+            .defer("content__json_bytes", "content__csv_bytes", "package__body"))
 
 
 def sealed_release(name: str) -> Release | None:

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
 from factordb.models import Release
+from factordb.services.datapackage import release_datapackage
 from factordb.services.exports import release_csv, release_json
 from factordb.services.release_contents import ADDED, CHANGED, WITHDRAWN, PinnedFactor, ReleaseDiff
 from factordb.services.releases import release_diff
@@ -31,7 +32,9 @@ class ReleaseFileSerializer(serializers.Serializer):
 class ReleaseSerializer(serializers.ModelSerializer):
     factor_count = serializers.IntegerField(read_only=True)  # annotated by the view
     files = serializers.SerializerMethodField(help_text=(
-        "Each download's SHA-256 and size in bytes, fixed when the release was sealed."))
+        "Each download's SHA-256 and size in bytes, fixed when the release was sealed: "
+        "download.json, download.csv and datapackage.json (the Frictionless Data Package "
+        "describing the other two)."))
     feed_seq = serializers.IntegerField(source="content.feed_seq", read_only=True, help_text=(
         "The change feed's position at the cut: replay changes/?after=<feed_seq> on top of the "
         "release's content to reach the live state."))
@@ -47,6 +50,7 @@ class ReleaseSerializer(serializers.ModelSerializer):
         return {
             "download.json": {"sha256": content.json_sha256, "size": content.json_size},
             "download.csv": {"sha256": content.csv_sha256, "size": content.csv_size},
+            "datapackage.json": {"sha256": release.package.sha256, "size": release.package.size},
         }
 
 
@@ -133,12 +137,14 @@ def diff_body(diff: ReleaseDiff, *, release: str) -> dict:
     }
 
 
-def _download(body: bytes, *, sha256: str, name: str, extension: str, content_type: str) -> HttpResponse:
+def _download(body: bytes, *, sha256: str, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="factordb-{name}.{extension}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # The digest sealed with the bytes, never one recomputed from what is being sent: a
     # client comparing it with the release metadata checks what the release promised.
     response["X-Checksum-SHA256"] = sha256
+    # The bytes never change, so their digest is a strong validator; no need to hash them again.
+    response["ETag"] = f'"{sha256}"'
     return response
 
 
@@ -149,7 +155,8 @@ def _download(body: bytes, *, sha256: str, name: str, extension: str, content_ty
 class ReleaseViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     # The count in the query: one COUNT per release made the list N+1.
     queryset = (Release.objects.sealed().newest_first().annotate(factor_count=Count("entries"))
-                .select_related("content").defer("content__json_bytes", "content__csv_bytes"))
+                .select_related("content", "package")
+                .defer("content__json_bytes", "content__csv_bytes", "package__body"))
     serializer_class = ReleaseSerializer
     lookup_field = "name"
     lookup_value_regex = "[^/]+"
@@ -183,16 +190,31 @@ class ReleaseViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
                    responses={(200, "application/json"): OpenApiResponse(OpenApiTypes.BINARY), **ERRORS})
     def download_json(self, request: Request, name: str) -> HttpResponse:
         release = self.get_object()
-        return _download(release_json(release), sha256=release.content.json_sha256, name=release.name,
-                         extension="json",
+        return _download(release_json(release), sha256=release.content.json_sha256,
+                         filename=f"factordb-{release.name}.json",
                          content_type="application/json; charset=utf-8")
 
     @extend_schema(summary="The canonical CSV export, with its SHA-256 in X-Checksum-SHA256",
                    responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY), **ERRORS})
     def download_csv(self, request: Request, name: str) -> HttpResponse:
         release = self.get_object()
-        return _download(release_csv(release), sha256=release.content.csv_sha256, name=release.name,
-                         extension="csv",
+        return _download(release_csv(release), sha256=release.content.csv_sha256,
+                         filename=f"factordb-{release.name}.csv",
                          content_type="text/csv; charset=utf-8")
+
+    @extend_schema(
+        summary="The release's files as a Frictionless Data Package, with its SHA-256 in X-Checksum-SHA256",
+        description=(
+            "datapackage.json (Data Package v2): the CSV and JSON downloads as resources, by the "
+            "paths `download.csv` and `download.json` (relative to this URL; save the three files "
+            "under these names side by side to use them offline), each with its SHA-256, size, "
+            "format and encoding; the CSV's Table Schema (every column's type, description and "
+            "constraints, primary key `public_id`); the licence statement; the cited sources. "
+            "Frozen when the release was sealed."),
+        responses={(200, "application/json"): OpenApiResponse(OpenApiTypes.BINARY), **ERRORS})
+    def datapackage(self, request: Request, name: str) -> HttpResponse:
+        release = self.get_object()
+        return _download(release_datapackage(release), sha256=release.package.sha256,
+                         filename="datapackage.json", content_type="application/json; charset=utf-8")
 
 

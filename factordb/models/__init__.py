@@ -3,7 +3,7 @@ from .factor import Factor, FactorVersion, GasAmount, PublishedVersionError, Ver
 from .imports import FactorImport, ImportedVersion, ImportFormat, ImportStatus, RowAction
 from .publication import PublicationLock
 from .reference import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit, UnitAlias
-from .release import Release, ReleaseContent, ReleaseEntry, ReleaseFactor, ReleaseFrozenError
+from .release import Release, ReleaseContent, ReleaseEntry, ReleaseFactor, ReleaseFrozenError, ReleasePackage
 from .review import ConflictOfInterest, ReviewAssignment, ReviewDecision, WorkflowEvent
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "ReleaseEntry",
     "ReleaseFactor",
     "ReleaseFrozenError",
+    "ReleasePackage",
     "ReviewAssignment",
     "ReviewComment",
     "ReviewDecision",

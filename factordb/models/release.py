@@ -202,3 +202,20 @@ class ReleaseFactor(FrozenRecord):
 
     def __str__(self) -> str:
         return f"{self.release_id}: {self.version_id}"
+
+
+class ReleasePackage(FrozenRecord):
+    """The release's files described as a Frictionless Data Package (datapackage.json), frozen
+    at the cut with its own digest (factordb/services/datapackage.py)."""
+
+    release = models.OneToOneField(Release, on_delete=models.PROTECT, related_name="package")
+    body = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name = _("发行版数据包描述")
+        verbose_name_plural = _("发行版数据包描述")
+
+    def __str__(self) -> str:
+        return f"{self.release_id}: {self.sha256}"

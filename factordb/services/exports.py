@@ -2,7 +2,8 @@
 
 `release_freeze` runs in the cut's transaction: it renders the downloads (JSON and CSV)
 and what `?release=` answers for each pinned version, from the data as it is at that
-instant, and stores them (ReleaseContent, ReleaseFactor). From then on the release is
+instant, and stores them (ReleaseContent, ReleaseFactor), with the Data Package describing
+the two files (ReleasePackage, factordb/services/datapackage.py). From then on the release is
 served from those rows only, byte for byte: renaming a factor, a unit or a category, or
 retitling a source later changes the live API, never a release (docs/adr/0014). The JSON's
 SHA-256 is the release's checksum, so a calculator holding an export can prove which data
@@ -21,6 +22,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from factordb.models import FactorVersion, Release, ReleaseContent, ReleaseFactor, VersionSource
+from factordb.services.datapackage import release_package_freeze
 from factordb.services.publication import last_event_seq
 
 CSV_COLUMNS = (
@@ -202,6 +204,7 @@ def release_freeze(release: Release) -> ReleaseContent:
     )
     content = ReleaseContent(release=release, feed_seq=last_event_seq(), **release_content_fields(rendered))
     content.save()
+    release_package_freeze(release, content)
     return content
 
 

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from factordb.models import Release, ReleaseEntry, WorkflowEvent
 from factordb.services.exports import release_render
+from tests.factordb.test_release_datapackage_migration import package_sealed_releases
 from tests.factories import SourcedPublishedVersionFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,7 @@ def test_a_release_sealed_before_the_migration_is_frozen_as_it_is(approver):
     release.save()  # sealed the way release_cut did before content was frozen
 
     run("freeze_sealed_releases")
+    package_sealed_releases()  # what the next migration adds to every sealed release (0018)
 
     download = api.get("/api/v1/releases/2025.1/download.json")
     assert hashlib.sha256(download.content).hexdigest() == release.checksum_sha256
