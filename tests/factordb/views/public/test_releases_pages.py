@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from factordb.constants import FactorStatus
-from factordb.models import ReleaseContent, VersionSource
+from factordb.models import ReleaseContent, ReleasePackage, VersionSource
 from factordb.services import review
 from factordb.services.releases import release_cut
 from tests.factories import (
@@ -131,6 +131,17 @@ def test_the_sha256_shown_is_that_of_the_bytes_the_download_link_serves(client, 
     assert shown == getattr(content, f"{extension}_sha256") == hashlib.sha256(served).hexdigest()
     assert f"{len(served):,}" in html or str(len(served)) in html
     assert "sha256sum" in html
+
+
+def test_the_datapackage_shown_is_the_one_its_link_serves(client, two_releases):
+    package = ReleasePackage.objects.get(release=two_releases["second"])
+    html = client.get("/releases/2025.2/").content.decode()
+
+    link = "/api/v1/releases/2025.2/datapackage.json"
+    assert f'href="{link}"' in html
+    shown = re.search(r'<code class="sha256" data-file="datapackage">([0-9a-f]{64})</code>', html).group(1)
+    assert shown == package.sha256 == hashlib.sha256(client.get(link).content).hexdigest()
+    assert "Frictionless" in client.get("/en/downloads/").content.decode()
 
 
 def test_the_downloads_page_lists_every_sealed_release_latest_first_and_marked(client, two_releases):
