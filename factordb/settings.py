@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    # Swagger UI served from our own static files: /api/v1/docs/ works offline.
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "accounts",
@@ -279,6 +281,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"DimensionEnum": "factordb.units.DIMENSION_CHOICES"},
+    # Swagger UI from the static files of drf-spectacular-sidecar, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- Review workflow -----------------------------------------------------------------
