@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Swagger UI served from our own static files: /api/v1/docs/ works offline.
     "drf_spectacular_sidecar",
+    "corsheaders",
     "simple_history",
     "axes",
     "accounts",
@@ -80,7 +81,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: every /api/ error answer in one JSON shape, Django's debug pages included.
+    # Outermost, around django-cors-headers: a preflight from an origin it does not allow is a
+    # 403 in the error shape, not a bare 200 a browser must interpret (api/cors.py).
+    "api.cors.RefuseForeignPreflightMiddleware",
+    # Outside everything else, so every /api/ answer, errors included, carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
+    # Every /api/ error answer in one JSON shape, Django's debug pages included.
     "api.exceptions.ApiErrorShapeMiddleware",
     # Before any view or query: PostgreSQL refuses text holding a NUL (factordb/nul_characters.py).
     "factordb.nul_characters.RefuseNulCharactersMiddleware",
@@ -301,6 +307,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
+
+# --- CORS: browser-based calculators on other sites (django-cors-headers) ----------------
+# https://github.com/adamchainz/django-cors-headers#configuration
+# Only the read API, for the origins listed, without credentials: a page elsewhere may read
+# published data (with its API key in a header), never act with a visitor's session.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "cache-control", "content-type", "if-none-match",
+                      "x-api-key"]
+# What a calculator's script may read of an answer besides the simple headers.
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Checksum-SHA256"]
 
 # --- Review workflow -----------------------------------------------------------------
 # Approvals from distinct, independent reviewers a version needs before it can be published.
