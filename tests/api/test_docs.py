@@ -3,8 +3,12 @@
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
+
+# Closing a response signals request_finished, which checks the database connection.
+pytestmark = pytest.mark.django_db
 
 DOCS = "/api/v1/docs/"
 JAVASCRIPT = ("text/javascript", "application/javascript")
