@@ -2,6 +2,7 @@
 
 import json
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from factordb.models import Category, FactorVersion, Gas, GwpSet, Region, Source, Unit
@@ -10,6 +11,7 @@ from factordb.models import Category, FactorVersion, Gas, GwpSet, Region, Source
 class ErrorSerializer(serializers.Serializer):
     """The one error shape (documented for every endpoint)."""
 
+    @extend_schema_serializer(component_name="ErrorBody")
     class Body(serializers.Serializer):
         code = serializers.CharField()
         message = serializers.CharField()

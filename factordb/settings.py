@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    # Swagger UI served from our own static files: /api/v1/docs/ works offline.
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "simple_history",
     "axes",
     "accounts",
@@ -78,7 +81,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: every /api/ error answer in one JSON shape, Django's debug pages included.
+    # Outermost, around django-cors-headers: a preflight from an origin it does not allow is a
+    # 403 in the error shape, not a bare 200 a browser must interpret (api/cors.py).
+    "api.cors.RefuseForeignPreflightMiddleware",
+    # Outside everything else, so every /api/ answer, errors included, carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
+    # Every /api/ error answer in one JSON shape, Django's debug pages included.
     "api.exceptions.ApiErrorShapeMiddleware",
     # Before any view or query: PostgreSQL refuses text holding a NUL (factordb/nul_characters.py).
     "factordb.nul_characters.RefuseNulCharactersMiddleware",
@@ -277,9 +285,41 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request and response shapes apart, as client generators want them (read-only fields,
+    # required answers); api.schema.client_names then drops the "Request" suffix where no
+    # response shape of the same name exists.
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"DimensionEnum": "factordb.units.DIMENSION_CHOICES"},
+    # Each enumeration named as a client would: by what it classifies, not by the field.
+    "ENUM_NAME_OVERRIDES": {
+        "Dimension": "factordb.units.DIMENSION_CHOICES",
+        "RegionKind": "factordb.constants.RegionKind",
+        "GasOrigin": "factordb.constants.GasOrigin",
+        "VersionStatus": "factordb.constants.FactorStatus",
+        # factordb.services.release_contents.ADDED, CHANGED, WITHDRAWN (settings import no services).
+        "ReleaseDiffChange": ["added", "changed", "withdrawn"],
+    },
+    # Bodies are documented as JSON only: resolve/ and calculate/ nest lists and objects, which
+    # a form cannot carry (DRF still parses one); three body types of one shape also made the
+    # generated client's code fail to import.
+    "PARSER_WHITELIST": ["api.parsers.BoundedJSONParser"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.client_names"],
+    # Swagger UI from the static files of drf-spectacular-sidecar, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
+
+# --- CORS: browser-based calculators on other sites (django-cors-headers) ----------------
+# https://github.com/adamchainz/django-cors-headers#configuration
+# Only the read API, for the origins listed, without credentials: a page elsewhere may read
+# published data (with its API key in a header), never act with a visitor's session.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "cache-control", "content-type", "if-none-match",
+                      "x-api-key"]
+# What a calculator's script may read of an answer besides the simple headers.
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Checksum-SHA256"]
 
 # --- Review workflow -----------------------------------------------------------------
 # Approvals from distinct, independent reviewers a version needs before it can be published.
