@@ -12,7 +12,9 @@ from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
 from api.params import MomentField
+from api.serializers import DecimalTextField
 from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, MAX_YEAR, MIN_YEAR
+from factordb.representation import decimal_text
 from factordb.services.resolution import MAX_KEYS, ResolveKey
 
 
@@ -121,7 +123,7 @@ class ResolutionSerializer(serializers.Serializer):
         return resolution.dataset
 
     def get_co2e_total(self, resolution) -> str | None:
-        return None if resolution.co2e_total is None else str(resolution.co2e_total)
+        return decimal_text(resolution.co2e_total)
 
     def to_representation(self, resolution) -> dict:
         # The fields above are the documented shape; a batch renders thousands of answers,
@@ -162,31 +164,31 @@ class CalculateRequestSerializer(serializers.Serializer):
 
 class GasEmissionSerializer(serializers.Serializer):
     gas = serializers.CharField()
-    kg = serializers.DecimalField(max_digits=40, decimal_places=6)
-    gwp = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)
-    kg_co2e = serializers.DecimalField(max_digits=40, decimal_places=6, allow_null=True)
+    kg = DecimalTextField(max_digits=40, decimal_places=6)
+    gwp = DecimalTextField(max_digits=12, decimal_places=3, allow_null=True)
+    kg_co2e = DecimalTextField(max_digits=40, decimal_places=6, allow_null=True)
     counts_in_co2e = serializers.BooleanField()
 
 
 class UncertaintySerializer(serializers.Serializer):
-    low_kg_co2e = serializers.DecimalField(max_digits=40, decimal_places=6)
-    high_kg_co2e = serializers.DecimalField(max_digits=40, decimal_places=6)
-    low_pct = serializers.DecimalField(max_digits=7, decimal_places=2)
-    high_pct = serializers.DecimalField(max_digits=7, decimal_places=2)
+    low_kg_co2e = DecimalTextField(max_digits=40, decimal_places=6)
+    high_kg_co2e = DecimalTextField(max_digits=40, decimal_places=6)
+    low_pct = DecimalTextField(max_digits=7, decimal_places=2)
+    high_pct = DecimalTextField(max_digits=7, decimal_places=2)
     distribution = serializers.CharField()
     confidence = serializers.CharField()
 
 
 class CalculationSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=40, decimal_places=12, normalize_output=True)
+    amount = DecimalTextField(max_digits=40, decimal_places=12)
     unit = serializers.CharField()
-    converted_amount = serializers.DecimalField(max_digits=60, decimal_places=20, normalize_output=True)
+    converted_amount = DecimalTextField(max_digits=60, decimal_places=20)
     factor_unit = serializers.CharField()
-    kg_co2e = serializers.DecimalField(max_digits=40, decimal_places=6)
+    kg_co2e = DecimalTextField(max_digits=40, decimal_places=6)
     gwp_set = serializers.CharField()
     gwp_basis = serializers.CharField()
     gases = GasEmissionSerializer(many=True)
-    biogenic_co2_kg = serializers.DecimalField(max_digits=40, decimal_places=6, allow_null=True)
+    biogenic_co2_kg = DecimalTextField(max_digits=40, decimal_places=6, allow_null=True)
     uncertainty = UncertaintySerializer(allow_null=True)
     factor_public_id = serializers.CharField()
     version = serializers.IntegerField(source="version_number")

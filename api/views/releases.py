@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
+from api.serializers import MomentTextField
 from factordb.models import Release
 from factordb.services.exports import release_csv, release_json
 from factordb.services.release_contents import ADDED, CHANGED, WITHDRAWN, PinnedFactor, ReleaseDiff
@@ -29,6 +30,7 @@ class ReleaseFileSerializer(serializers.Serializer):
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
+    published_at = MomentTextField()
     factor_count = serializers.IntegerField(read_only=True)  # annotated by the view
     files = serializers.SerializerMethodField(help_text=(
         "Each download's SHA-256 and size in bytes, fixed when the release was sealed."))
