@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
-from api.params import MomentField
+from api.params import AsOfField
 from api.serializers import DecimalTextField
 from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, MAX_YEAR, MIN_YEAR
 from factordb.representation import decimal_text
@@ -85,7 +85,7 @@ class ResolveKeysField(serializers.ListField):
 
 class ResolveRequestSerializer(serializers.Serializer):
     keys = ResolveKeysField(child=ResolveKeySerializer(), allow_empty=False)
-    as_of = MomentField(required=False, allow_null=True, default=None)
+    as_of = AsOfField(required=False, allow_null=True, default=None)
     release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
 
     def to_internal_value(self, data):
@@ -153,7 +153,7 @@ class CalculateRequestSerializer(serializers.Serializer):
         "The activity's unit: the code, symbol or an alias of a unit in units/ (千瓦时, 吨, 立方米 …); "
         "never an expression. The answer names it by code."))
     gwp_set = serializers.CharField(max_length=20, default="AR6")
-    as_of = MomentField(required=False, allow_null=True, default=None)
+    as_of = AsOfField(required=False, allow_null=True, default=None)
     release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
 
     def calculate_kwargs(self) -> dict:

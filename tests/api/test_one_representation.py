@@ -44,6 +44,7 @@ def test_every_answer_and_file_writes_the_publication_moment_in_utc_ending_in_z(
     listed = api.get("/api/v1/factors/").json()["results"]
     history = api.get(f"/api/v1/factors/{public_id}/versions/").json()
     pinned = api.get(f"/api/v1/factors/{public_id}/", {"release": RELEASE}).json()
+    feed = api.get("/api/v1/changes/", {"after": 0}).json()["results"]
     release_file = json.loads(file_of(api.get(f"/api/v1/releases/{RELEASE}/download.json")))
     export = json.loads(file_of(api.get("/api/v1/factors/export/", {"file_format": "json"})))
 
@@ -52,10 +53,11 @@ def test_every_answer_and_file_writes_the_publication_moment_in_utc_ending_in_z(
         "list": listed[0]["version"]["published_at"],
         "versions": history[0]["published_at"],
         "release answer": pinned["version"]["published_at"],
+        "changes": next(row["at"] for row in feed if row["change"] == "published"),
         "release file": release_file["factors"][0]["published_at"],
         "list export": export["factors"][0]["published_at"],
-    } == dict.fromkeys(("detail", "list", "versions", "release answer", "release file", "list export"),
-                       PUBLISHED_TEXT)
+    } == dict.fromkeys(("detail", "list", "versions", "release answer", "changes", "release file",
+                        "list export"), PUBLISHED_TEXT)
 
 
 def test_a_release_is_dated_in_utc_too(api, thirty):
@@ -108,8 +110,9 @@ def test_a_gwp_value_of_30_is_written_30_not_3e1(api):
 
 
 def test_a_decimal_keeps_its_significant_digits_and_loses_its_padding(api):
-    version = PublishedVersionFactory(co2e_total=Decimal("0.53660000"), uncertainty_low_pct=Decimal("10.00"),
-                                      uncertainty_high_pct=Decimal("12.50"), uncertainty_gsd=Decimal("1.5000"))
+    version = PublishedVersionFactory(
+        co2e_total=Decimal("0.53660000"), uncertainty_low_pct=Decimal("10.00"),
+        uncertainty_high_pct=Decimal("12.50"), uncertainty_gsd=Decimal("1.5000"))
 
     body = api.get(f"/api/v1/factors/{version.factor.public_id}/").json()["version"]
 
