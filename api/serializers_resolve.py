@@ -8,6 +8,7 @@ the exception handler answers those with a 400 as it does for these serializers'
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
@@ -155,6 +156,17 @@ class CalculateRequestSerializer(serializers.Serializer):
     gwp_set = serializers.CharField(max_length=20, default="AR6")
     as_of = AsOfField(required=False, allow_null=True, default=None)
     release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
+
+    def validate(self, data: dict) -> dict:
+        # Which factor: exactly one of the two ways of naming it.
+        given = (data["public_id"] is not None) + (data["key"] is not None)
+        if given == 0:
+            message = _("缺少因子：请给出 public_id 或 key（解析键）之一。")
+        elif given == 2:
+            message = _("请只给出 public_id 或 key（解析键）之一，不要两者都给。")
+        else:
+            return data
+        raise serializers.ValidationError({"public_id": [message]})
 
     def calculate_kwargs(self) -> dict:
         data = dict(self.validated_data)
