@@ -7,7 +7,6 @@ from django.urls import path
 from rest_framework.decorators import api_view
 
 from factordb.models import FactorVersion
-
 from factordb.urls import handler404, handler500, urlpatterns
 
 
