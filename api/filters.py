@@ -54,7 +54,7 @@ class FactorFilter(filters.FilterSet):
     updated_since = filters.CharFilter(method="filter_updated_since", help_text=(
         "Factors whose version was published, superseded or withdrawn at or after then: the version in "
         "force, or for a factor withdrawn since then with none in force, its withdrawn version "
-        f"(status withdrawn). {MOMENT_HELP}"))
+        f"(status withdrawn; the list only: an export writes versions in force). {MOMENT_HELP}"))
 
     # The rules themselves live in factordb/selectors_search.py, which the search page applies too.
     def filter_category(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
