@@ -2,6 +2,7 @@
 
 from django.db.models import Count
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -175,7 +176,7 @@ class ReleaseViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         if older:
             old = Release.objects.sealed().filter(name=older).first()
             if old is None:
-                raise serializers.ValidationError({"from": [f"unknown release '{older}'"]})
+                raise serializers.ValidationError({"from": [_("未知的发布版本“%(name)s”") % {"name": older}]})
         else:
             old = self.get_queryset().filter(published_at__lt=new.published_at).first()
         diff = release_diff(old=old, new=new)

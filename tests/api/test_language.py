@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from factordb.services.releases import release_cut
 from tests.factories import PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,14 @@ def test_a_validation_detail_of_our_model(client_asking, asked):
 def test_a_parameter_of_ours(client_asking, asked):
     error = assert_in_language(client_asking.get("/api/v1/changes/", {"since": "last tuesday"}), asked, 400)
     assert list(error["details"]) == ["since"]
+
+
+def test_an_unknown_release_to_compare_with(client_asking, asked, approver):
+    PublishedVersionFactory()
+    release_cut(name="2025.1", actor=approver)
+    response = client_asking.get("/api/v1/releases/2025.1/diff/", {"from": "1999.9"})
+    error = assert_in_language(response, asked, 400)
+    assert list(error["details"]) == ["from"]
 
 
 def test_answers_kept_in_the_cache_are_kept_per_language(shared_cache, settings):
