@@ -6,6 +6,9 @@ Domain errors are mapped here and nowhere else: a Django ValidationError is a 40
 its fields, a workflow conflict a 409, a role refusal a 403, a body over
 DATA_UPLOAD_MAX_MEMORY_SIZE a 413. What DRF never sees (an unknown address, a view that
 fails, Django's debug pages) gets the same shape from the handlers and the middleware below.
+
+Messages and details are in the client's language (api/language.py): ours are Chinese msgids
+with an English catalogue entry (ADR 0003), Django's and DRF's come from their catalogues.
 """
 
 from http import HTTPStatus
@@ -13,6 +16,8 @@ from http import HTTPStatus
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -61,7 +66,7 @@ def _as_drf(exc: Exception) -> Exception:
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "payload_too_large"
-    default_detail = "The request body is larger than this API accepts."
+    default_detail = gettext_lazy("请求体超过本 API 接受的大小。")
 
 
 def error_handler(exc: Exception, context: dict) -> Response | None:
@@ -71,7 +76,7 @@ def error_handler(exc: Exception, context: dict) -> Response | None:
         return None  # a real server error: let Django log it and answer 500
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
     if isinstance(exc, exceptions.ValidationError):
-        code, message, details = "invalid", "The request has invalid values.", _details(detail)
+        code, message, details = "invalid", _("请求中有无效的值。"), _details(detail)
     elif isinstance(exc, exceptions.ParseError):
         code, message, details = "parse_error", str(detail), {"body": [str(detail)]}
     else:
@@ -94,17 +99,25 @@ def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+# Messages for the statuses Django answers outside DRF (its debug pages, a 405 or 415 of a
+# plain Django view), in the client's language; any other status: its HTTP phrase.
+_MESSAGES = {400: gettext_lazy("请求有误。"), 401: gettext_lazy("未提供有效的身份凭证。"),
+             403: gettext_lazy("无权执行此操作。"), 404: gettext_lazy("未找到。"),
+             405: gettext_lazy("此地址不接受该请求方法。"), 413: PayloadTooLarge.default_detail,
+             415: gettext_lazy("不支持该请求体的媒体类型。"), 429: gettext_lazy("请求过于频繁，请稍后再试。"),
+             500: gettext_lazy("服务器内部错误。")}
+
+
 def error_body(status_code: int, message: str | None = None) -> dict:
     code = _CODES.get(status_code, "error")
-    return {"error": {"code": code, "message": message or f"{HTTPStatus(status_code).phrase}.",
-                      "details": {}}}
+    message = message or str(_MESSAGES.get(status_code, f"{HTTPStatus(status_code).phrase}."))
+    return {"error": {"code": code, "message": message, "details": {}}}
 
 
 def unknown_address(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Every /api/ address no API route matches. Matching them here also keeps Django's
     slash redirect away from the API: it would drop a POST's body (and fail with DEBUG on)."""
-    return JsonResponse(error_body(404, "No such address in the API (addresses end with a slash)."),
-                        status=404)
+    return JsonResponse(error_body(404, _("API 中没有这个地址（地址以斜杠结尾）。")), status=404)
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:

@@ -1,11 +1,12 @@
 """Filters of the factor list. A value the platform does not know is a 400 naming the parameter."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter
 
-from api.params import parse_moment
+from api.params import AS_OF_HELP, MOMENT_HELP, parse_moment
 from factordb import selectors_search
 from factordb.bounds import MAX_YEAR, MIN_YEAR
 from factordb.constants import LifecycleBoundary, Methodology
@@ -17,7 +18,8 @@ def _known(model, parameter: str, **lookup):
     found = model.objects.filter(**lookup).first()
     if found is None:
         value = next(iter(lookup.values()))
-        raise serializers.ValidationError({parameter: [f"unknown {parameter} '{value}'"]})
+        raise serializers.ValidationError({parameter: [
+            _("未知的 %(parameter)s“%(value)s”") % {"parameter": parameter, "value": value}]})
     return found
 
 
@@ -42,15 +44,17 @@ class FactorFilter(filters.FilterSet):
         f"{selectors_search.MAX_TERMS} are used); each must be found in the Chinese or English "
         "name, the id, the region's name or code, or the category's name; four digits also "
         "match the year. '2022 全国' and '全国，2022' find the same factors."))
-    as_of = filters.IsoDateTimeFilter(
+    as_of = filters.CharFilter(
         method="filter_as_of",
-        help_text="ISO 8601 time: the versions in force then (published_at <= t < superseded_at).")
+        help_text=f"The versions in force then (published_at <= t < superseded_at). {AS_OF_HELP}")
     release = filters.CharFilter(
         method="filter_release",
         help_text=("Release name (e.g. 2025.1): the versions it pinned, shown as the release showed them "
                    "when it was sealed; the other filters match today's codes and names."))
-    updated_since = filters.IsoDateTimeFilter(
-        method="filter_updated_since", help_text="Versions published, superseded or withdrawn since then.")
+    updated_since = filters.CharFilter(method="filter_updated_since", help_text=(
+        "Factors whose version was published, superseded or withdrawn at or after then: the version in "
+        "force, or for a factor withdrawn since then with none in force, its withdrawn version "
+        f"(status withdrawn; the list only: an export writes versions in force). {MOMENT_HELP}"))
 
     # The rules themselves live in factordb/selectors_search.py, which the search page applies too.
     def filter_category(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
@@ -75,7 +79,7 @@ class FactorFilter(filters.FilterSet):
     def filter_text(self, queryset: QuerySet, name: str, text: str) -> QuerySet:
         return selectors_search.matching_text(queryset, text)
 
-    def filter_as_of(self, queryset: QuerySet, name: str, moment) -> QuerySet:
+    def filter_as_of(self, queryset: QuerySet, name: str, raw: str) -> QuerySet:
         # Applied by the view before the other filters; here it only guards the value.
         return queryset
 
@@ -83,8 +87,8 @@ class FactorFilter(filters.FilterSet):
         # Applied by the view with as_of: both choose which versions are visible at all.
         return queryset
 
-    def filter_updated_since(self, queryset: QuerySet, name: str, moment) -> QuerySet:
-        moment = parse_moment(self.data.get(name), name)
+    def filter_updated_since(self, queryset: QuerySet, name: str, raw: str) -> QuerySet:
+        moment = parse_moment(raw, name)
         return queryset.filter(Q(published_at__gte=moment) | Q(superseded_at__gte=moment))
 
 
@@ -99,6 +103,6 @@ class StrictOrderingFilter(OrderingFilter):
             unknown = [term for term in terms if term not in allowed]
             if unknown:
                 raise serializers.ValidationError({self.ordering_param: [
-                    f"unknown ordering field(s): {', '.join(unknown)}; "
-                    f"use one of {', '.join(sorted(allowed))}"]})
+                    _("未知的排序字段：%(unknown)s；请使用 %(allowed)s 之一")
+                    % {"unknown": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))}]})
         return super().get_ordering(request, queryset, view)

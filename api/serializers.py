@@ -1,11 +1,51 @@
-"""Shapes of the API's answers. Decimals are strings, never floats; names come in both languages."""
+"""Shapes of the API's answers. Names come in both languages; decimals and moments are written
+by the one rule of factordb/representation.py, in every answer and file:
+
+- decimals are strings, never floats: plain text, no exponent, no trailing zeros ('0.5366', '30');
+- moments are UTC, ISO 8601 ending in Z ('2024-06-30T16:00:00Z'); days are ISO dates.
+"""
 
 import json
+from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from factordb.models import Category, FactorVersion, Gas, GwpSet, Region, Source, Unit
+from factordb.representation import decimal_text, moment_text
+
+DECIMAL_HELP = "A decimal as a string: plain text, no exponent, no trailing zeros ('0.5366', '30', '0')."
+MOMENT_TEXT_HELP = "UTC, ISO 8601 ending in Z ('2024-06-30T16:00:00Z'); fractional seconds only when stored."
+
+
+class DecimalTextField(serializers.DecimalField):
+    """An answer's decimal, as factordb.representation.decimal_text writes it. max_digits and
+    decimal_places are what the schema promises: a stored column's value fits them as it is;
+    a computed one with more places is rounded to them first, as DRF's DecimalField would."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("help_text", DECIMAL_HELP)
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str | None:
+        value = value if isinstance(value, Decimal) else Decimal(str(value))
+        if value.is_finite() and value.as_tuple().exponent < -self.decimal_places:
+            value = self.quantize(value)
+        return decimal_text(value)
+
+
+class MomentTextField(serializers.DateTimeField):
+    """An answer's moment, as factordb.representation.moment_text writes it (UTC, Z), whatever
+    the site's TIME_ZONE."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("help_text", MOMENT_TEXT_HELP)
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str | None:
+        return moment_text(value)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -68,12 +108,12 @@ class GwpSetSerializer(serializers.ModelSerializer):
         fields = ("code", "name", "horizon_years", "source", "values")
 
     def get_values(self, gwp_set: GwpSet) -> dict[str, str]:
-        return {row.gas.code: str(row.value.normalize()) for row in gwp_set.values.all()}
+        return {row.gas.code: decimal_text(row.value) for row in gwp_set.values.all()}
 
 
 class GasAmountSerializer(serializers.Serializer):
     gas = serializers.CharField(source="gas.code")
-    amount = serializers.DecimalField(max_digits=20, decimal_places=10, normalize_output=True)
+    amount = DecimalTextField(max_digits=20, decimal_places=10)
 
 
 class CitationSerializer(serializers.Serializer):
@@ -87,13 +127,14 @@ class CitationSerializer(serializers.Serializer):
 
 class VersionSerializer(serializers.ModelSerializer):
     gwp_set = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    co2e_total = serializers.DecimalField(max_digits=20, decimal_places=8, normalize_output=True)
-    biogenic_co2 = serializers.DecimalField(max_digits=20, decimal_places=8, normalize_output=True,
-                                            allow_null=True)
+    co2e_total = DecimalTextField(max_digits=20, decimal_places=8)
+    biogenic_co2 = DecimalTextField(max_digits=20, decimal_places=8, allow_null=True)
     gas_amounts = GasAmountSerializer(many=True, read_only=True)
     sources = CitationSerializer(source="version_sources", many=True, read_only=True)
     data_quality = serializers.SerializerMethodField()
     uncertainty = serializers.SerializerMethodField()
+    published_at = MomentTextField(allow_null=True)
+    superseded_at = MomentTextField(allow_null=True)
 
     class Meta:
         model = FactorVersion
@@ -107,11 +148,10 @@ class VersionSerializer(serializers.ModelSerializer):
                 "technological": version.dq_technological, "note": version.quality_note}
 
     def get_uncertainty(self, version: FactorVersion) -> dict[str, str | None]:
-        def text(value):
-            return None if value is None else str(value.normalize())
         return {"distribution": version.uncertainty_distribution or None,
-                "low_pct": text(version.uncertainty_low_pct), "high_pct": text(version.uncertainty_high_pct),
-                "gsd": text(version.uncertainty_gsd)}
+                "low_pct": decimal_text(version.uncertainty_low_pct),
+                "high_pct": decimal_text(version.uncertainty_high_pct),
+                "gsd": decimal_text(version.uncertainty_gsd)}
 
 
 class FactorSerializer(serializers.Serializer):

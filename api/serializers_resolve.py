@@ -8,11 +8,14 @@ the exception handler answers those with a 400 as it does for these serializers'
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
-from api.params import MomentField
+from api.params import AsOfField
+from api.serializers import DecimalTextField
 from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, MAX_YEAR, MIN_YEAR
+from factordb.representation import decimal_text
 from factordb.services.resolution import MAX_KEYS, ResolveKey
 
 
@@ -83,7 +86,7 @@ class ResolveKeysField(serializers.ListField):
 
 class ResolveRequestSerializer(serializers.Serializer):
     keys = ResolveKeysField(child=ResolveKeySerializer(), allow_empty=False)
-    as_of = MomentField(required=False, allow_null=True, default=None)
+    as_of = AsOfField(required=False, allow_null=True, default=None)
     release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
 
     def to_internal_value(self, data):
@@ -121,7 +124,7 @@ class ResolutionSerializer(serializers.Serializer):
         return resolution.dataset
 
     def get_co2e_total(self, resolution) -> str | None:
-        return None if resolution.co2e_total is None else str(resolution.co2e_total)
+        return decimal_text(resolution.co2e_total)
 
     def to_representation(self, resolution) -> dict:
         # The fields above are the documented shape; a batch renders thousands of answers,
@@ -151,8 +154,19 @@ class CalculateRequestSerializer(serializers.Serializer):
         "The activity's unit: the code, symbol or an alias of a unit in units/ (千瓦时, 吨, 立方米 …); "
         "never an expression. The answer names it by code."))
     gwp_set = serializers.CharField(max_length=20, default="AR6")
-    as_of = MomentField(required=False, allow_null=True, default=None)
+    as_of = AsOfField(required=False, allow_null=True, default=None)
     release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
+
+    def validate(self, data: dict) -> dict:
+        # Which factor: exactly one of the two ways of naming it.
+        given = (data["public_id"] is not None) + (data["key"] is not None)
+        if given == 0:
+            message = _("缺少因子：请给出 public_id 或 key（解析键）之一。")
+        elif given == 2:
+            message = _("请只给出 public_id 或 key（解析键）之一，不要两者都给。")
+        else:
+            return data
+        raise serializers.ValidationError({"public_id": [message]})
 
     def calculate_kwargs(self) -> dict:
         data = dict(self.validated_data)
@@ -162,31 +176,31 @@ class CalculateRequestSerializer(serializers.Serializer):
 
 class GasEmissionSerializer(serializers.Serializer):
     gas = serializers.CharField()
-    kg = serializers.DecimalField(max_digits=40, decimal_places=6)
-    gwp = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)
-    kg_co2e = serializers.DecimalField(max_digits=40, decimal_places=6, allow_null=True)
+    kg = DecimalTextField(max_digits=40, decimal_places=6)
+    gwp = DecimalTextField(max_digits=12, decimal_places=3, allow_null=True)
+    kg_co2e = DecimalTextField(max_digits=40, decimal_places=6, allow_null=True)
     counts_in_co2e = serializers.BooleanField()
 
 
 class UncertaintySerializer(serializers.Serializer):
-    low_kg_co2e = serializers.DecimalField(max_digits=40, decimal_places=6)
-    high_kg_co2e = serializers.DecimalField(max_digits=40, decimal_places=6)
-    low_pct = serializers.DecimalField(max_digits=7, decimal_places=2)
-    high_pct = serializers.DecimalField(max_digits=7, decimal_places=2)
+    low_kg_co2e = DecimalTextField(max_digits=40, decimal_places=6)
+    high_kg_co2e = DecimalTextField(max_digits=40, decimal_places=6)
+    low_pct = DecimalTextField(max_digits=7, decimal_places=2)
+    high_pct = DecimalTextField(max_digits=7, decimal_places=2)
     distribution = serializers.CharField()
     confidence = serializers.CharField()
 
 
 class CalculationSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=40, decimal_places=12, normalize_output=True)
+    amount = DecimalTextField(max_digits=40, decimal_places=12)
     unit = serializers.CharField()
-    converted_amount = serializers.DecimalField(max_digits=60, decimal_places=20, normalize_output=True)
+    converted_amount = DecimalTextField(max_digits=60, decimal_places=20)
     factor_unit = serializers.CharField()
-    kg_co2e = serializers.DecimalField(max_digits=40, decimal_places=6)
+    kg_co2e = DecimalTextField(max_digits=40, decimal_places=6)
     gwp_set = serializers.CharField()
     gwp_basis = serializers.CharField()
     gases = GasEmissionSerializer(many=True)
-    biogenic_co2_kg = serializers.DecimalField(max_digits=40, decimal_places=6, allow_null=True)
+    biogenic_co2_kg = DecimalTextField(max_digits=40, decimal_places=6, allow_null=True)
     uncertainty = UncertaintySerializer(allow_null=True)
     factor_public_id = serializers.CharField()
     version = serializers.IntegerField(source="version_number")

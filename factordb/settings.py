@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # /api/ in the language the client asks for (Accept-Language), which the line above ignores.
+    "api.language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag from the body and 304 answers, for GET and HEAD.
     "api.caching.ConditionalGetMiddleware",

@@ -5,30 +5,39 @@ publication.py), so `seq` follows commit order: once a client has seen `seq` n, 
 numbered n or lower can appear later. A client syncs with `?after=<the last seq it applied>`
 (a release states its position as `feed_seq`); `?since=<time>` is for a first sync only,
 since a change committed late can carry an earlier time than one already served.
+
+Each change is dated by when it took effect, the time versions/ shows
+(factordb/selectors_changes.py): a seeded version published in 2024 is dated 2024.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.pagination import CursorPagination
 
-from api.params import parse_moment
+from api.params import MOMENT_HELP, parse_moment
 from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
+from api.serializers import MomentTextField
 from factordb.models import WorkflowEvent
-from factordb.workflow import PUBLIC_ACTIONS
+from factordb.selectors_changes import public_changes
 
 AFTER = OpenApiParameter("after", OpenApiTypes.INT, description=(
     "The feed's cursor: changes with a greater `seq` than this, in `seq` order. Pass the `seq` of "
     "the last change you applied, or a release's `feed_seq` to follow on from its download."))
-SINCE = OpenApiParameter("since", OpenApiTypes.DATETIME, description=(
-    "For a first sync only: changes at or after this time. Continue with `after`, never with a "
-    "later `since`: a change committed late may carry an earlier time than one already served."))
+SINCE = OpenApiParameter("since", OpenApiTypes.STR, description=(
+    "For a first sync only: changes that took effect at or after this time. Continue with `after`, "
+    "never with a later `since`: a change committed late may carry an earlier time than one already "
+    f"served. {MOMENT_HELP}"))
 
 
 class ChangeSerializer(serializers.Serializer):
     seq = serializers.IntegerField(help_text="Position in commit order; the cursor for `after`.")
-    at = serializers.DateTimeField()
+    at = MomentTextField(source="effective_at", help_text=(
+        "When the change took effect, in UTC ending in Z: a publication at the version's published_at, "
+        "a supersession or withdrawal at its superseded_at (the times versions/ shows), a correction "
+        "when it was recorded."))
     change = serializers.SerializerMethodField(
         help_text="published, superseded, withdrawn, or corrected: an approver's recorded correction "
                   "of the factor's names or of a cited source (the version's status is unchanged).")
@@ -57,7 +66,8 @@ def parse_after(raw: str | None) -> int | None:
     if raw in (None, ""):
         return None
     if not raw.isdigit() or len(raw) > 18:
-        raise serializers.ValidationError({"after": [f"'{raw}' is not a feed position (an integer ≥ 0)."]})
+        message = _("“%(raw)s”不是变更序号（≥ 0 的整数）。") % {"raw": raw}
+        raise serializers.ValidationError({"after": [message]})
     return int(raw)
 
 
@@ -69,12 +79,7 @@ class ChangeList(CachedReadMixin, generics.ListAPIView):
     def get_queryset(self):
         after = parse_after(self.request.query_params.get("after"))
         since = parse_moment(self.request.query_params.get("since"), "since", required=after is None)
-        changes = WorkflowEvent.objects.filter(action__in=PUBLIC_ACTIONS, seq__isnull=False)
-        if after is not None:
-            changes = changes.filter(seq__gt=after)
-        if since is not None:
-            changes = changes.filter(at__gte=since)
-        return changes.select_related("version__factor")
+        return public_changes(after=after, since=since)
 
     @extend_schema(
         summary="Publications, supersessions, withdrawals and corrections, in commit order",

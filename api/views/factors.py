@@ -2,7 +2,8 @@
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import FileResponse
-from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
@@ -16,17 +17,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import FactorFilter, StrictOrderingFilter
-from api.params import MOMENT_HELP, parse_moment
+from api.params import AS_OF_HELP, parse_as_of, parse_moment
 from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
 from api.serializers import FactorSerializer, FrozenFactorSerializer, VersionSerializer
 from factordb.constants import FROZEN_STATUSES
 from factordb.models import FactorVersion, Release, ReleaseFactor, VersionSource
+from factordb.selectors_changes import with_withdrawals_since
 from factordb.services.list_exports import CONTENT_TYPES, MAX_ROWS, ExportFormat, ExportTooLarge, export_list
 from factordb.services.resolution import visible_versions
 
-AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATETIME, description=(
-    f"Not in the future: answer with the version in force then. {MOMENT_HELP}"))
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.STR, description=(
+    f"Answer with the version in force then. {AS_OF_HELP}"))
 
 RELEASE = OpenApiParameter("release", OpenApiTypes.STR, description=(
     "Release name (e.g. 2025.1): answer with the version that release pinned, exactly as the "
@@ -34,7 +36,7 @@ RELEASE = OpenApiParameter("release", OpenApiTypes.STR, description=(
 
 # The one answer for every factor the public cannot see: unknown, never published, or not
 # in force at `as_of` or in the release asked for. It names no id and no reason.
-FACTOR_NOT_FOUND = "No published factor has this id (at that time, or in that release)."
+FACTOR_NOT_FOUND = gettext_lazy("没有以此编号发布的因子（在该时间或该版本中）。")
 
 
 class FactorPagination(CursorPagination):
@@ -44,17 +46,10 @@ class FactorPagination(CursorPagination):
     ordering = ("public_id",)
 
 
-def parse_as_of(request: Request):
-    moment = parse_moment(request.query_params.get("as_of"), "as_of")
-    if moment is not None and moment > timezone.now():
-        raise drf_serializers.ValidationError({"as_of": ["as_of must not be in the future."]})
-    return moment
-
-
 def parse_release(request: Request) -> str | None:
     name = request.query_params.get("release") or None
     if name is not None and not Release.objects.sealed().filter(name=name).exists():
-        raise drf_serializers.ValidationError({"release": [f"unknown release '{name}'"]})
+        raise drf_serializers.ValidationError({"release": [_("未知的发布版本“%(name)s”") % {"name": name}]})
     return name
 
 
@@ -69,8 +64,8 @@ FILE_FORMAT = OpenApiParameter("file_format", OpenApiTypes.STR, required=True,
 EXPORT_ORDERING = OpenApiParameter("ordering", OpenApiTypes.STR, description=(
     "As for the list: public_id (default), year, published_at, co2e_total; '-' for descending."))
 # What `release` lists is frozen at the cut; its files are the release's own downloads.
-EXPORT_RELEASE_REFUSED = ("a release's factors are exported as it was sealed: "
-                          "GET /api/v1/releases/{name}/download.csv or download.json")
+EXPORT_RELEASE_REFUSED = gettext_lazy("发布版本的因子按封存时的样子导出："
+                                      "GET /api/v1/releases/{name}/download.csv 或 download.json")
 
 
 class ExportDocumentSerializer(drf_serializers.Serializer):
@@ -104,17 +99,18 @@ def export_parameters(request: Request) -> tuple[ExportFormat, dict[str, str]]:
     problems: dict[str, list[str]] = {}
     for name, values in request.query_params.lists():
         if name not in allowed:
-            problems[name] = [f"unknown parameter; use file_format, ordering or the list's filters "
-                              f"({', '.join(filters)})"]
+            problems[name] = [_("未知参数；请使用 file_format、ordering 或列表的筛选条件（%(filters)s）")
+                              % {"filters": ", ".join(filters)}]
         elif len(values) > 1:
-            problems[name] = ["given more than once"]
+            problems[name] = [_("重复给出")]
     if "release" in request.query_params:
-        problems["release"] = [EXPORT_RELEASE_REFUSED]
+        problems["release"] = [str(EXPORT_RELEASE_REFUSED)]
     raw = request.query_params.get("file_format", "")
     choices = ", ".join(choice.value for choice in ExportFormat)
     if raw not in set(ExportFormat):
-        problems.setdefault("file_format", [f"required: one of {choices}" if not raw else
-                                            f"'{raw}' is not one of {choices}"])
+        problems.setdefault("file_format", [
+            _("必填：%(choices)s 之一") % {"choices": choices} if not raw else
+            _("“%(raw)s”不是 %(choices)s 之一") % {"raw": raw, "choices": choices}])
     if problems:
         raise drf_serializers.ValidationError(problems)
     filters = {name: value for name, value in request.query_params.items() if name != "file_format"}
@@ -144,7 +140,12 @@ class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet:
         release = parse_release(self.request)
-        versions = visible_versions(as_of=parse_as_of(self.request), release=release)
+        as_of = parse_as_of(self.request.query_params.get("as_of"))
+        versions = visible_versions(as_of=as_of, release=release)
+        since = parse_moment(self.request.query_params.get("updated_since"), "updated_since")
+        if since is not None and release is None and self.action == "list":
+            # What changed since then includes what left force: a withdrawn factor, marked withdrawn.
+            versions = with_withdrawals_since(versions, since, as_of=as_of)
         versions = with_content(versions) if release is None else with_frozen_document(versions, release)
         # Friendly names for ordering and the cursor: ?ordering=-year,public_id
         return versions.annotate(public_id=F("factor__public_id"), year=F("factor__year"))
@@ -195,8 +196,9 @@ class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
             exported = export_list(versions, file_format, filters=filters)
         except ExportTooLarge as exc:
             raise drf_serializers.ValidationError({"non_field_errors": [
-                f"The list holds {exc.count} factors; a file holds at most {exc.limit}. "
-                "Narrow the filters (category, region, year, dataset…)."]}) from exc
+                _("列表有 %(count)d 个因子；一个文件至多 %(limit)d 个。"
+                  "请缩小筛选范围（类别、地区、年份、数据集……）。")
+                % {"count": exc.count, "limit": exc.limit}]}) from exc
         response = FileResponse(exported.file, as_attachment=True, filename=exported.filename,
                                 content_type=exported.content_type)
         response["ETag"] = exported.etag

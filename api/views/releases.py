@@ -2,6 +2,7 @@
 
 from django.db.models import Count
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 
 from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
+from api.serializers import MomentTextField
 from factordb.models import Release
 from factordb.services.datapackage import release_datapackage
 from factordb.services.exports import release_csv, release_json
@@ -30,6 +32,7 @@ class ReleaseFileSerializer(serializers.Serializer):
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
+    published_at = MomentTextField()
     factor_count = serializers.IntegerField(read_only=True)  # annotated by the view
     files = serializers.SerializerMethodField(help_text=(
         "Each download's SHA-256 and size in bytes, fixed when the release was sealed: "
@@ -180,7 +183,7 @@ class ReleaseViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         if older:
             old = Release.objects.sealed().filter(name=older).first()
             if old is None:
-                raise serializers.ValidationError({"from": [f"unknown release '{older}'"]})
+                raise serializers.ValidationError({"from": [_("未知的发布版本“%(name)s”") % {"name": older}]})
         else:
             old = self.get_queryset().filter(published_at__lt=new.published_at).first()
         diff = release_diff(old=old, new=new)

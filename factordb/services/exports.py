@@ -15,13 +15,11 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from factordb.models import FactorVersion, Release, ReleaseContent, ReleaseFactor, VersionSource
+from factordb.representation import decimal_text, moment_text  # decimal_text: importable here too
 from factordb.services.datapackage import release_package_freeze
 from factordb.services.publication import last_event_seq
 
@@ -32,14 +30,6 @@ CSV_COLUMNS = (
     "dq_reliability", "dq_completeness", "dq_temporal", "dq_geographical", "dq_technological",
     "published_at", "sources",
 )
-
-
-def decimal_text(value: Decimal | None) -> str | None:
-    """A decimal as plain text without exponent or trailing zeros: 0.53660000 → '0.5366'."""
-    if value is None:
-        return None
-    text = format(Decimal(value).normalize(), "f")
-    return "0" if text in ("-0", "") else text
 
 
 def _pinned_versions(release: Release):
@@ -77,7 +67,7 @@ def _row(version: FactorVersion) -> dict:
         "dq_reliability": version.dq_reliability, "dq_completeness": version.dq_completeness,
         "dq_temporal": version.dq_temporal, "dq_geographical": version.dq_geographical,
         "dq_technological": version.dq_technological,
-        "published_at": version.published_at.astimezone(UTC).isoformat() if version.published_at else None,
+        "published_at": moment_text(version.published_at),
         "sources": sorted(_citation(vs) for vs in version.version_sources.all()),
     }
 
@@ -106,39 +96,22 @@ def _canonical_csv(rows: list[dict]) -> bytes:
 # --- What `?release=` answers, frozen: the shape of api.serializers.FactorSerializer -----
 # Rendered here because the cut must store it in its own transaction; a test
 # (tests/api/test_sealed_release_content.py) holds it equal to the live answer at the cut.
-
-
-def _api_decimal(value: Decimal | None, places: int) -> str | None:
-    # As DRF's DecimalField(decimal_places=places, normalize_output=True) writes it.
-    if value is None:
-        return None
-    return format(Decimal(value).quantize(Decimal(1).scaleb(-places)).normalize(), "f")
-
-
-def _api_moment(value: datetime | date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        text = timezone.localtime(value).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-    return value.isoformat()
-
-
-def _api_plain(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.normalize())
+# Decimals and moments as factordb.representation writes them, as the live API does. Releases
+# sealed before that rule keep the bytes they were sealed with (+08:00 moments, decimals
+# rounded to the API field's places): a sealed release never changes.
 
 
 def _api_version(version: FactorVersion) -> dict:
     return {
         "version": version.version, "status": version.status,
-        "co2e_total": _api_decimal(version.co2e_total, 8), "gwp_set": version.gwp_set.code,
-        "biogenic_co2": _api_decimal(version.biogenic_co2, 8), "is_removal": version.is_removal,
-        "gas_amounts": [{"gas": row.gas.code, "amount": _api_decimal(row.amount, 10)}
+        "co2e_total": decimal_text(version.co2e_total), "gwp_set": version.gwp_set.code,
+        "biogenic_co2": decimal_text(version.biogenic_co2), "is_removal": version.is_removal,
+        "gas_amounts": [{"gas": row.gas.code, "amount": decimal_text(row.amount)}
                         for row in version.gas_amounts.all()],
         "uncertainty": {"distribution": version.uncertainty_distribution or None,
-                        "low_pct": _api_plain(version.uncertainty_low_pct),
-                        "high_pct": _api_plain(version.uncertainty_high_pct),
-                        "gsd": _api_plain(version.uncertainty_gsd)},
+                        "low_pct": decimal_text(version.uncertainty_low_pct),
+                        "high_pct": decimal_text(version.uncertainty_high_pct),
+                        "gsd": decimal_text(version.uncertainty_gsd)},
         "data_quality": {"reliability": version.dq_reliability, "completeness": version.dq_completeness,
                          "temporal": version.dq_temporal, "geographical": version.dq_geographical,
                          "technological": version.dq_technological, "note": version.quality_note},
@@ -147,9 +120,9 @@ def _api_version(version: FactorVersion) -> dict:
                      "url": vs.source.url, "document_id": vs.source.document_id, "locator": vs.locator}
                     for vs in version.version_sources.all()],
         "notes_zh": version.notes_zh, "notes_en": version.notes_en,
-        "valid_from": _api_moment(version.valid_from), "valid_to": _api_moment(version.valid_to),
-        "published_at": _api_moment(version.published_at),
-        "superseded_at": _api_moment(version.superseded_at),
+        "valid_from": moment_text(version.valid_from), "valid_to": moment_text(version.valid_to),
+        "published_at": moment_text(version.published_at),
+        "superseded_at": moment_text(version.superseded_at),
     }
 
 

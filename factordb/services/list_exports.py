@@ -43,7 +43,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from itertools import islice
@@ -57,7 +57,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from factordb.constants import FROZEN_STATUSES
 from factordb.models import FactorVersion, GasAmount, VersionSource
-from factordb.services.exports import decimal_text
+from factordb.representation import decimal_text, moment_text
 from factordb.services.imports.cells import neutralise
 from factordb.services.imports.columns import (
     BY_NAME,
@@ -143,13 +143,12 @@ _FIXED_COLUMNS = tuple(_SOURCES_OF_FIXED_COLUMNS)
 
 def json_value(value: object) -> object:
     """A stored value as the JSON value a file is written from: a decimal as its exact text,
-    a time in UTC and a day in ISO 8601; whole numbers, booleans, texts and None as they are."""
+    a time in UTC ending in Z and a day in ISO 8601 (factordb.representation); whole numbers,
+    booleans, texts and None as they are."""
     if isinstance(value, Decimal):
         return decimal_text(value)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, date):  # a datetime too
+        return moment_text(value)
     return value
 
 

@@ -209,7 +209,7 @@ def test_head_answers_like_get(api, grid):
 def test_a_list_longer_than_the_limit_is_a_400_with_the_count(api, grid, monkeypatch):
     monkeypatch.setattr(list_exports, "MAX_ROWS", 3)
 
-    details = error_details(api.get(URL, {"file_format": "csv"}))
+    details = error_details(api.get(URL, {"file_format": "csv"}, HTTP_ACCEPT_LANGUAGE="en"))
 
     assert "8 factors" in details["non_field_errors"][0]
     assert "at most 3" in details["non_field_errors"][0]
@@ -248,7 +248,7 @@ def test_a_parameter_it_cannot_use_is_a_400_naming_it(api, grid, query, paramete
 
 
 def test_a_parameter_given_twice_is_a_400(api, grid):
-    details = error_details(api.get(f"{URL}?file_format=csv&year=2021&year=2022"))
+    details = error_details(api.get(f"{URL}?file_format=csv&year=2021&year=2022", HTTP_ACCEPT_LANGUAGE="en"))
 
     assert details == {"year": ["given more than once"]}
 

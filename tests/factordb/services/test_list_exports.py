@@ -135,7 +135,7 @@ def test_each_cell_holds_the_code_or_the_exact_text_the_importer_reads():
 
     assert row == {
         "public_id": factor.public_id, "version": str(version.version), "status": "published",
-        "published_at": version.published_at.astimezone(dt.UTC).isoformat(),
+        "published_at": version.published_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
         "dataset": factor.dataset.code, "category": factor.category.code, "region": factor.region.code,
         "unit": factor.unit.code, "year": str(factor.year), "boundary": factor.boundary,
         "method": factor.method, "name_zh": factor.name_zh, "name_en": factor.name_en,
