@@ -51,14 +51,13 @@ A key's unit may be named by code, symbol or alias (factordb.unit_names); the an
 Queries: four, whatever the batch size — categories, all regions (the tree is small),
 all units (a controlled vocabulary; two more, once, if some key names a unit otherwise
 than by its code; one more if a key that gave a boundary is not found), and the
-candidates — with the withdrawn versions that would have been candidates, in the same
-query — as narrow plain rows with what an answer reports of them (no model objects,
+candidates (factordb.services.resolution_candidates) — with the withdrawn versions that
+would have been candidates, in the same query — as narrow plain rows with what an answer reports of them (no model objects,
 no joins but the dataset: a thousand keys may look at tens of thousands of them; reading
 the chosen versions' number, dataset and total afterwards cost a query slower than
 carrying them). The fallback policy chooses among the same rows: no policy costs a query.
-Unit conversions are worked out once per pair of units a batch meets. A caller that needs
-a chosen version in full (calculation) loads it by
-`version_id`.
+Unit conversions are worked out once per pair of units a batch meets, without a query. A
+caller that needs a chosen version in full (calculation) loads it by `version_id`.
 """
 
 from collections.abc import Sequence
@@ -66,19 +65,18 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Context, Decimal
 from functools import cached_property
-from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
 
 from factordb import units as unit_registry
-from factordb.constants import FROZEN_STATUSES, FactorStatus, LifecycleBoundary, Methodology
-from factordb.models import Category, Factor, FactorVersion, Region, Unit
+from factordb.constants import LifecycleBoundary, Methodology
+from factordb.models import Category, Region, Unit
 from factordb.unit_names import UnitNameError, units_named
 
 from .fallback_policy import DEFAULT_POLICY, YEAR, YEAR_FIRST, FallbackPolicy
+from .resolution_candidates import Candidate, Scope, candidates_in_scope, visible_versions
+
+__all__ = ["MAX_KEYS", "Resolution", "ResolutionStatus", "ResolveKey", "resolve", "visible_versions"]
 
 MAX_KEYS = 5000
 # Wide enough that a stored total times a unit ratio is exact (both have far fewer digits).
@@ -131,30 +129,6 @@ class Resolution:
     @property
     def found(self) -> bool:
         return self.version_id is not None
-
-
-class _Candidate(NamedTuple):
-    """What choosing among versions needs, and what an answer reports of the chosen one, read
-    as a plain row (a tuple: tens of thousands of them are built per batch)."""
-
-    version_id: int
-    region_id: int
-    year: int
-    unit_id: int
-    boundary: str
-    method: str
-    authority_rank: int
-    public_id: str
-    version_number: int
-    dataset: str
-    co2e_total: Decimal
-    withdrawn_at: datetime | None  # None for a version in force
-
-
-CANDIDATE_FIELDS = ("pk", "factor__region_id", "factor__year", "factor__unit_id", "factor__boundary",
-                    "factor__method", "factor__dataset__authority_rank", "factor__public_id", "version",
-                    "factor__dataset__code", "co2e_total", "withdrawn_at")
-VERSION_CONTEXT = ("factor__category", "factor__region", "factor__unit", "factor__dataset", "gwp_set")
 
 
 @dataclass
@@ -289,24 +263,6 @@ def _key_errors(key: ResolveKey, reference: _Reference) -> dict[str, str]:
     return errors
 
 
-@dataclass
-class _Scope:
-    """What one category's keys may use: the regions they reach and the years they span."""
-
-    region_ids: set[int] = field(default_factory=set)
-    latest: int | None = None
-    earliest: int | None = None
-    bounded: bool = True  # False once a key may go back any number of years
-
-    def take(self, regions: list[Region], latest: int, earliest: int | None) -> None:
-        self.region_ids.update(region.pk for region in regions)
-        self.latest = latest if self.latest is None else max(self.latest, latest)
-        if earliest is None:
-            self.bounded = False
-        elif self.bounded:
-            self.earliest = earliest if self.earliest is None else min(self.earliest, earliest)
-
-
 def _reach(key: ResolveKey, reference: _Reference, policy: FallbackPolicy) -> list[Region]:
     """The regions a key may be answered from, nearest first."""
     chain = reference.chain(reference.regions[key.region])
@@ -314,86 +270,24 @@ def _reach(key: ResolveKey, reference: _Reference, policy: FallbackPolicy) -> li
 
 
 def _candidates(keys: list[ResolveKey], reference: _Reference, *, as_of: datetime | None,
-                release: str | None, policy: FallbackPolicy) -> dict[tuple[int, int], list[_Candidate]]:
+                release: str | None, policy: FallbackPolicy) -> dict[tuple[int, int], list[Candidate]]:
     """{(category id, region id): candidates}, for what the keys may use under the policy: per
     category, only the regions its keys may reach and the years they may go back to."""
-    wanted: dict[int, _Scope] = {}
+    wanted: dict[int, Scope] = {}
     for key in keys:
-        scope = wanted.setdefault(reference.categories[key.category].pk, _Scope())
+        scope = wanted.setdefault(reference.categories[key.category].pk, Scope())
         scope.take(_reach(key, reference, policy), key.year, policy.earliest_year(key.year))
     if not wanted:
         return {}
     dimensions = {reference.units[key.unit].dimension for key in keys}
     unit_ids = [unit.pk for unit in reference.units.values() if unit.dimension in dimensions]
-    rows = (_candidate_versions(as_of=as_of, release=release)
-            .filter(factor_id__in=_factors_in_scope(wanted, unit_ids))
-            .order_by()  # the models' default order joins categories and regions to sort: unneeded
-            .values_list("factor__category_id", *CANDIDATE_FIELDS))
-    grouped: dict[tuple[int, int], list[_Candidate]] = {}
-    make = _Candidate._make
-    for row in rows:
-        candidate = make(row[1:])
-        grouped.setdefault((row[0], candidate.region_id), []).append(candidate)
-    return grouped
+    return candidates_in_scope(wanted, unit_ids, as_of=as_of, release=release)
 
 
-def _factors_in_scope(wanted: dict[int, _Scope], unit_ids: list[int]) -> RawSQL:
-    """The ids of the factors the keys may use: per category, its keys' regions and years.
-
-    Written as SQL because the ORM spends ~0.15 ms building each lookup, and three per
-    category made a large batch's query cost more to build than to run. Table and column
-    names come from the model; every value is a parameter."""
-    quote = connection.ops.quote_name
-    column = {name: quote(Factor._meta.get_field(name).column) for name in ("id", "category", "region",
-                                                                          "year", "unit")}
-    terms, params = [], []
-    for category_id, scope in wanted.items():
-        regions = ", ".join(["%s"] * len(scope.region_ids))
-        since = f" AND {column['year']} >= %s" if scope.bounded else ""
-        terms.append(f"({column['category']} = %s AND {column['region']} IN ({regions})"
-                     f" AND {column['year']} <= %s{since})")
-        params += [category_id, *scope.region_ids, scope.latest, *([scope.earliest] if scope.bounded else [])]
-    units = ", ".join(["%s"] * len(unit_ids)) or "NULL"
-    sql = (f"SELECT {column['id']} FROM {quote(Factor._meta.db_table)} "
-           f"WHERE {column['unit']} IN ({units}) AND ({' OR '.join(terms)})")
-    return RawSQL(sql, [*unit_ids, *params])
+_Placed = tuple[int, Candidate]  # a candidate and its region's place in the key's chain
 
 
-def visible_versions(*, as_of: datetime | None = None, release: str | None = None) -> QuerySet[FactorVersion]:
-    """The versions a public read may answer with: published now, in force at `as_of`,
-    and/or pinned by `release`."""
-    versions = FactorVersion.objects.select_related(*VERSION_CONTEXT)
-    if release is not None:
-        versions = versions.filter(releases__name=release)
-    if as_of is not None:
-        # A withdrawn or superseded version counts only for its period; a published one
-        # with no end yet is in force from its publication on.
-        return versions.filter(status__in=FROZEN_STATUSES, published_at__lte=as_of).filter(
-            Q(superseded_at__gt=as_of) | Q(superseded_at__isnull=True, status=FactorStatus.PUBLISHED),
-        )
-    if release is not None:
-        return versions  # a release pins versions whatever became of them since
-    return versions.filter(status=FactorStatus.PUBLISHED)
-
-
-def _candidate_versions(*, as_of: datetime | None, release: str | None) -> QuerySet[FactorVersion]:
-    """The visible versions, and the withdrawn ones (by `as_of`) with their `withdrawn_at`, so
-    that an answer can say which withdrawn factor would have answered it, in the same query."""
-    versions = visible_versions(as_of=as_of, release=release)
-    if release is not None:  # a release's pins stand whatever became of them
-        return versions.annotate(withdrawn_at=Value(None, output_field=DateTimeField()))
-    withdrawn = Q(status=FactorStatus.WITHDRAWN, superseded_at__isnull=False)
-    if as_of is not None:
-        withdrawn &= Q(superseded_at__lte=as_of)
-    return (versions | FactorVersion.objects.filter(withdrawn)).annotate(
-        withdrawn_at=Case(When(withdrawn, then=F("superseded_at")), default=None,
-                          output_field=DateTimeField()))
-
-
-_Placed = tuple[int, _Candidate]  # a candidate and its region's place in the key's chain
-
-
-def _resolve_one(key: ResolveKey, reference: _Reference, candidates: dict[tuple[int, int], list[_Candidate]],
+def _resolve_one(key: ResolveKey, reference: _Reference, candidates: dict[tuple[int, int], list[Candidate]],
                  policy: FallbackPolicy) -> Resolution:
     errors = _key_errors(key, reference)
     if errors:
@@ -419,7 +313,7 @@ def _resolve_one(key: ResolveKey, reference: _Reference, candidates: dict[tuple[
     return _matched(key, candidate, [r.code for r in reach[:place + 1]], reference, policy, withdrawn)
 
 
-def _fits(candidate: _Candidate, key: ResolveKey, unit: Unit, reference: _Reference,
+def _fits(candidate: Candidate, key: ResolveKey, unit: Unit, reference: _Reference,
           earliest: int | None) -> bool:
     dimension = reference.units_by_id[candidate.unit_id].dimension
     return (candidate.year <= key.year and (earliest is None or candidate.year >= earliest)
@@ -466,7 +360,7 @@ def _with_withdrawn(reason: str, withdrawn: dict | None) -> str:
             f"was withdrawn at {moment}")
 
 
-def _matched(key: ResolveKey, chosen: _Candidate, regions_tried: list[str], reference: _Reference,
+def _matched(key: ResolveKey, chosen: Candidate, regions_tried: list[str], reference: _Reference,
              policy: FallbackPolicy, withdrawn: dict | None) -> Resolution:
     region = reference.regions_by_id[chosen.region_id].code
     unit = reference.units_by_id[chosen.unit_id].code
