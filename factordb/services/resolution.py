@@ -52,8 +52,9 @@ Queries: four, whatever the batch size — categories, all regions (the tree is 
 all units (a controlled vocabulary; two more, once, if some key names a unit otherwise
 than by its code; one more if a key that gave a boundary is not found), and the
 candidates (factordb.services.resolution_candidates) — with the withdrawn versions that
-would have been candidates, in the same query — as narrow plain rows with what an answer reports of them (no model objects,
-no joins but the dataset: a thousand keys may look at tens of thousands of them; reading
+would have been candidates, in the same query — as narrow plain rows with what an answer
+reports of them (no model objects, no joins but the dataset: a thousand keys may look at
+tens of thousands of them; reading
 the chosen versions' number, dataset and total afterwards cost a query slower than
 carrying them). The fallback policy chooses among the same rows: no policy costs a query.
 Unit conversions are worked out once per pair of units a batch meets, without a query. A
