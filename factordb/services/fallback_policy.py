@@ -22,6 +22,7 @@ answered under another policy than the one asked for would be wrong in every ans
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 
@@ -53,8 +54,14 @@ class FallbackPolicy:
             return year
         return None if self.max_years_back is None else year - self.max_years_back
 
+    @cached_property
+    def reported(self) -> dict:
+        """The policy as a request states it and an answer reports it: one dict per policy,
+        which the thousands of answers of a batch share (and nobody changes)."""
+        return self.as_dict()
+
     def as_dict(self) -> dict:
-        """The policy as a request states it and an answer reports it."""
+        """The policy as a request states it."""
         return {"order": self.order, "allow": [name for name in FALLBACKS if name in self.allow],
                 "max_years_back": self.max_years_back}
 

@@ -162,9 +162,9 @@ class _Reference:
     def ratio(self, key_unit: Unit, factor_unit_id: int) -> Decimal | None:
         """How many factor units one key unit is; None if the registry cannot convert them
         (two units whose declared dimension their pint expressions contradict)."""
-        if key_unit.pk == factor_unit_id:
+        if key_unit.id == factor_unit_id:
             return Decimal(1)
-        pair = (key_unit.pk, factor_unit_id)
+        pair = (key_unit.id, factor_unit_id)
         if pair not in self._ratios:
             factor_unit = self.units_by_id[factor_unit_id]
             try:
@@ -176,15 +176,17 @@ class _Reference:
 
     def chain(self, region: Region) -> list[Region]:
         """The region and its fallback parents, nearest first, walked through the loaded
-        table rather than region.parent: no query per step, and once per region a batch."""
-        if region.pk not in self._chains:
+        table rather than region.parent: no query per step, and once per region a batch.
+        (`id`, not `pk`: a batch asks thousands of times, and `pk` is a property.)"""
+        chain = self._chains.get(region.id)
+        if chain is None:
             chain, seen, node = [], set(), region
-            while node is not None and node.pk not in seen:  # a cycle must not hang us
+            while node is not None and node.id not in seen:  # a cycle must not hang us
                 chain.append(node)
-                seen.add(node.pk)
+                seen.add(node.id)
                 node = self.regions_by_id.get(node.parent_id)
-            self._chains[region.pk] = chain
-        return self._chains[region.pk]
+            self._chains[region.id] = chain
+        return chain
 
 
 def resolve(keys: Sequence[ResolveKey], *, as_of: datetime | None = None,
@@ -293,25 +295,43 @@ def _resolve_one(key: ResolveKey, reference: _Reference, candidates: dict[tuple[
     errors = _key_errors(key, reference)
     if errors:
         return Resolution(key=key, status=ResolutionStatus.INVALID, reason="; ".join(errors.values()),
-                          errors=errors, fallback_policy=policy.as_dict())
+                          errors=errors, fallback_policy=policy.reported)
     category = reference.categories[key.category]
     unit = reference.units[key.unit]
     reach = _reach(key, reference, policy)
-    earliest = policy.earliest_year(key.year)
-    usable = [(place, c) for place, region in enumerate(reach)
-              for c in candidates.get((category.pk, region.pk), ())
-              if _fits(c, key, unit, reference, earliest)]
-    rank = _ranking(key, reference, policy)
-    chosen = min((placed for placed in usable if placed[1].withdrawn_at is None), key=rank, default=None)
-    withdrawn = _withdrawn_ahead(usable, chosen, rank, reference)
+    usable = _usable(key, unit, reach, candidates.get, category.id, reference, policy)
+    chosen = withdrawn = None
+    if usable:
+        rank = _ranking(key, reference, policy)
+        chosen = min((placed for placed in usable if placed[1].withdrawn_at is None), key=rank, default=None)
+        withdrawn = _withdrawn_ahead(usable, chosen, rank, reference)
     if chosen is None:
         reason = _not_found_reason(key, reach, policy)
         return Resolution(key=key, status=ResolutionStatus.NOT_FOUND,
-                          fallback={"region": [r.code for r in reach]}, fallback_policy=policy.as_dict(),
+                          fallback={"region": [r.code for r in reach]}, fallback_policy=policy.reported,
                           withdrawn=withdrawn,
                           reason=_with_withdrawn(reason, withdrawn))
     place, candidate = chosen
     return _matched(key, candidate, [r.code for r in reach[:place + 1]], reference, policy, withdrawn)
+
+
+def _usable(key: ResolveKey, unit: Unit, reach: list[Region], candidates_of, category_id: int,
+            reference: _Reference, policy: FallbackPolicy) -> list[_Placed]:
+    """The candidates that fit the key, each with its region's place in the chain. Region first
+    needs no region past the first with a version in force (nor the withdrawn ones past it,
+    which rank behind it)."""
+    earliest = policy.earliest_year(key.year)
+    region_first = policy.order != YEAR_FIRST
+    usable = []
+    for place, region in enumerate(reach):
+        group = candidates_of((category_id, region.id))
+        if not group:
+            continue
+        found = [(place, c) for c in group if _fits(c, key, unit, reference, earliest)]
+        usable += found
+        if region_first and found and any(c.withdrawn_at is None for _, c in found):
+            break
+    return usable
 
 
 def _fits(candidate: Candidate, key: ResolveKey, unit: Unit, reference: _Reference,
@@ -320,7 +340,7 @@ def _fits(candidate: Candidate, key: ResolveKey, unit: Unit, reference: _Referen
     return (candidate.year <= key.year and (earliest is None or candidate.year >= earliest)
             and dimension == unit.dimension
             and key.boundary in (None, candidate.boundary) and key.method in (None, candidate.method)
-            and reference.ratio(unit, candidate.unit_id) is not None)
+            and (candidate.unit_id == unit.id or reference.ratio(unit, candidate.unit_id) is not None))
 
 
 def _ranking(key: ResolveKey, reference: _Reference, policy: FallbackPolicy):
@@ -328,22 +348,29 @@ def _ranking(key: ResolveKey, reference: _Reference, policy: FallbackPolicy):
     year, then authority, the exact unit, and a fixed order (a factor's latest version last)."""
     year_first = policy.order == YEAR_FIRST
 
-    def rank(placed: _Placed) -> tuple:
+    def year_then_region(placed: _Placed) -> tuple:
         place, c = placed
-        where = (-c.year, place) if year_first else (place, -c.year)
-        return (*where, c.authority_rank, reference.units_by_id[c.unit_id].code != key.unit,
+        return (-c.year, place, c.authority_rank, reference.units_by_id[c.unit_id].code != key.unit,
                 c.boundary, c.method, c.public_id, -c.version_number)
 
-    return rank
+    def region_then_year(placed: _Placed) -> tuple:
+        place, c = placed
+        return (place, -c.year, c.authority_rank, reference.units_by_id[c.unit_id].code != key.unit,
+                c.boundary, c.method, c.public_id, -c.version_number)
+
+    return year_then_region if year_first else region_then_year
 
 
 def _withdrawn_ahead(usable: list[_Placed], chosen: _Placed | None, rank,
                      reference: _Reference) -> dict | None:
     """The withdrawn factor that would have answered instead of `chosen`, had it not been
     withdrawn: one that is not in force by another version, ranked ahead of the answer."""
+    withdrawn = [placed for placed in usable if placed[1].withdrawn_at is not None]
+    if not withdrawn:
+        return None
     in_force = {c.public_id for _, c in usable if c.withdrawn_at is None}
-    ahead = [placed for placed in usable if placed[1].withdrawn_at is not None
-             and placed[1].public_id not in in_force and (chosen is None or rank(placed) < rank(chosen))]
+    ahead = [placed for placed in withdrawn
+             if placed[1].public_id not in in_force and (chosen is None or rank(placed) < rank(chosen))]
     if not ahead:
         return None
     _, c = min(ahead, key=rank)
@@ -370,15 +397,16 @@ def _matched(key: ResolveKey, chosen: Candidate, regions_tried: list[str], refer
         "year": "exact" if chosen.year == key.year else f"nearest earlier ({chosen.year} for {key.year})",
         "unit": "exact" if unit == key.unit else f"same dimension ({unit} for {key.unit})",
     }
-    ratio = reference.ratio(reference.units[key.unit], chosen.unit_id)
-    conversion = None if unit == key.unit else {"from": key.unit, "to": unit, "factor": ratio}
+    conversion = None if unit == key.unit else {
+        "from": key.unit, "to": unit, "factor": reference.ratio(reference.units[key.unit], chosen.unit_id)}
     exact = len(regions_tried) == 1 and chosen.year == key.year
     return Resolution(
         key=key, status=ResolutionStatus.MATCHED if exact else ResolutionStatus.FALLBACK,
         factor_public_id=chosen.public_id, version_id=chosen.version_id, version_number=chosen.version_number,
-        dataset=chosen.dataset, co2e_total=_EXACT.multiply(chosen.co2e_total, ratio),
+        dataset=chosen.dataset, co2e_total=chosen.co2e_total if conversion is None
+        else _EXACT.multiply(chosen.co2e_total, conversion["factor"]),
         region_used=region, year_used=chosen.year, unit_used=unit, factor_co2e_total=chosen.co2e_total,
-        unit_conversion=conversion, fallback=fallback, fallback_policy=policy.as_dict(), withdrawn=withdrawn,
+        unit_conversion=conversion, fallback=fallback, fallback_policy=policy.reported, withdrawn=withdrawn,
         reason=_with_withdrawn(_explanation(key, chosen.year, regions_tried, conversion, policy), withdrawn),
     )
 
@@ -387,12 +415,14 @@ def _explanation(key: ResolveKey, year: int, regions_tried: list[str], conversio
                  policy: FallbackPolicy) -> str:
     """One sentence on which chain step answered and why (docs/design.md §8)."""
     parts = []
-    nearer, region, chain = ", ".join(regions_tried[:-1]), regions_tried[-1], " → ".join(regions_tried)
-    if len(regions_tried) > 1 and policy.order == YEAR_FIRST:
-        years = f"{year}" if year == key.year else f"{year} to {key.year}"
-        parts.append(f"year first: no factor for {nearer} in {years}; used {region} (region chain {chain})")
-    elif len(regions_tried) > 1:
-        parts.append(f"no factor for {nearer}; used {region} (region chain {chain})")
+    if len(regions_tried) > 1:
+        nearer, region, chain = ", ".join(regions_tried[:-1]), regions_tried[-1], " → ".join(regions_tried)
+        if policy.order == YEAR_FIRST:
+            years = f"{year}" if year == key.year else f"{year} to {key.year}"
+            parts.append(f"year first: no factor for {nearer} in {years}; "
+                         f"used {region} (region chain {chain})")
+        else:
+            parts.append(f"no factor for {nearer}; used {region} (region chain {chain})")
     if year != key.year:
         where = " in the region chain" if policy.order == YEAR_FIRST else ""
         parts.append(f"no {key.year} factor{where}; used {year}, the nearest earlier year")

@@ -52,7 +52,7 @@ class Scope:
     bounded: bool = True  # False once a key may go back any number of years
 
     def take(self, regions: list[Region], latest: int, earliest: int | None) -> None:
-        self.region_ids.update(region.pk for region in regions)
+        self.region_ids.update(region.id for region in regions)
         self.latest = latest if self.latest is None else max(self.latest, latest)
         if earliest is None:
             self.bounded = False
