@@ -18,6 +18,7 @@ from api.params import MomentField
 from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, MAX_YEAR, MIN_YEAR
 from factordb.services.exports import decimal_text
 from factordb.services.fallback_policy import (
+    DEFAULT_POLICY,
     FALLBACKS,
     MAX_YEARS_BACK,
     ORDERS,
@@ -147,7 +148,7 @@ class ResolveRequestSerializer(serializers.Serializer):
     def resolve_kwargs(self) -> dict:
         data = self.validated_data
         return {"as_of": data["as_of"], "release": data["release"],
-                "policy": data["fallback_policy"] or FallbackPolicy()}
+                "policy": data["fallback_policy"] or DEFAULT_POLICY}
 
 
 class UnitConversionSerializer(serializers.Serializer):

@@ -17,7 +17,6 @@ Decisions:
   not included.
 - Arithmetic in Decimal at full precision; only the results are rounded, to 1 mg
   (6 decimal places of kg), half-even. `converted_amount` is not rounded.
-
 - A factor named by a resolution `key` is resolved under the request's `fallback_policy`
   (factordb.services.fallback_policy; the default when none is given), and the answer's
   `resolution` reports it. A policy with a `public_id` is refused: nothing is resolved.
