@@ -7,6 +7,9 @@ ValidationError naming fields ("keys", "amount", "unit", "gwp_set", "key.region"
 the exception handler answers those with a 400 as it does for these serializers' errors.
 """
 
+from collections.abc import Mapping
+from datetime import UTC
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -16,6 +19,15 @@ from api.params import AsOfField
 from api.serializers import DecimalTextField
 from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, MAX_YEAR, MIN_YEAR
 from factordb.representation import decimal_text
+from factordb.services.fallback_policy import (
+    DEFAULT_POLICY,
+    FALLBACKS,
+    MAX_YEARS_BACK,
+    ORDERS,
+    REGION_FIRST,
+    FallbackPolicy,
+    fallback_policy,
+)
 from factordb.services.resolution import MAX_KEYS, ResolveKey
 
 
@@ -84,10 +96,45 @@ class ResolveKeysField(serializers.ListField):
         return keys
 
 
+class FallbackPolicySerializer(serializers.Serializer):
+    """Which fallbacks a request accepts (factordb.services.fallback_policy states the rules)."""
+
+    order = serializers.ChoiceField(choices=ORDERS, default=REGION_FIRST, help_text=(
+        "region_first (default): the nearest region of the chain with any factor, then its latest "
+        "year; year_first: the latest year any region of the chain has, then the nearest region "
+        "with it."))
+    allow = serializers.ListField(child=serializers.ChoiceField(choices=FALLBACKS), default=list(FALLBACKS),
+                                  max_length=len(FALLBACKS), help_text=(
+        "The fallbacks accepted: region (up the region chain), year (earlier years). "
+        "Default both; [] for the key's own region and year only."))
+    max_years_back = serializers.IntegerField(min_value=0, max_value=MAX_YEARS_BACK, allow_null=True,
+                                              default=None, help_text=(
+        "At most this many years before the key's year; null (default) for no limit."))
+
+    def to_internal_value(self, data):
+        # A misspelt part ("max_year_back") silently ignored would answer under another policy.
+        if isinstance(data, Mapping) and (unknown := sorted(set(data) - set(self.fields), key=str)):
+            raise serializers.ValidationError({
+                str(name): [f"unknown part of a fallback policy; the parts are {', '.join(self.fields)}"]
+                for name in unknown})
+        return super().to_internal_value(data)
+
+    def validate(self, attrs) -> FallbackPolicy:
+        return fallback_policy(**attrs)
+
+
+def _policy_field() -> FallbackPolicySerializer:
+    return FallbackPolicySerializer(required=False, allow_null=True, default=None, help_text=(
+        "The fallbacks this request accepts; omitted or null: region_first, region and year "
+        "allowed, no limit on years back (the behaviour before policies). Each answer reports "
+        "the policy that chose it."))
+
+
 class ResolveRequestSerializer(serializers.Serializer):
     keys = ResolveKeysField(child=ResolveKeySerializer(), allow_empty=False)
     as_of = AsOfField(required=False, allow_null=True, default=None)
     release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
+    fallback_policy = _policy_field()
 
     def to_internal_value(self, data):
         # Count before validating 5,001 nested keys one by one.
@@ -100,6 +147,29 @@ class ResolveRequestSerializer(serializers.Serializer):
     def resolve_keys(self) -> list[ResolveKey]:
         return [ResolveKey(**key) for key in self.validated_data["keys"]]
 
+    def resolve_kwargs(self) -> dict:
+        data = self.validated_data
+        return {"as_of": data["as_of"], "release": data["release"],
+                "policy": data["fallback_policy"] or DEFAULT_POLICY}
+
+
+class UnitConversionSerializer(serializers.Serializer):
+    from_unit = serializers.CharField(help_text="The key's unit.")
+    to_unit = serializers.CharField(help_text="The factor's own unit (unit_used).")
+    multiplier = serializers.CharField(help_text=(
+        "How many to_unit one from_unit is: co2e_total = factor_co2e_total × multiplier."))
+
+
+class WithdrawnFactorSerializer(serializers.Serializer):
+    factor_public_id = serializers.CharField()
+    version = serializers.IntegerField()
+    region = serializers.CharField()
+    year = serializers.IntegerField()
+    withdrawn_at = serializers.DateTimeField(default_timezone=UTC)
+
+
+_WITHDRAWN_AT = WithdrawnFactorSerializer().fields["withdrawn_at"]
+
 
 class ResolutionSerializer(serializers.Serializer):
     key = serializers.SerializerMethodField()
@@ -107,11 +177,17 @@ class ResolutionSerializer(serializers.Serializer):
     factor_public_id = serializers.CharField(allow_null=True)
     version = serializers.IntegerField(source="version_number", allow_null=True)
     dataset = serializers.SerializerMethodField()
-    co2e_total = serializers.SerializerMethodField()
+    co2e_total = serializers.SerializerMethodField(help_text="kg CO2e per the key's unit.")
     region_used = serializers.CharField(allow_null=True)
     year_used = serializers.IntegerField(allow_null=True)
-    unit_used = serializers.CharField(allow_null=True)
+    unit_used = serializers.CharField(allow_null=True, help_text="The factor's own activity unit.")
+    factor_co2e_total = serializers.SerializerMethodField(help_text="kg CO2e per unit_used, as stated.")
+    unit_conversion = UnitConversionSerializer(allow_null=True, help_text=(
+        "From the key's unit to the factor's; null when they are the same unit."))
     fallback = serializers.DictField()
+    fallback_policy = FallbackPolicySerializer(help_text="The policy that chose this answer.")
+    withdrawn = WithdrawnFactorSerializer(allow_null=True, help_text=(
+        "The withdrawn factor that would have answered this key, had it not been withdrawn."))
     reason = serializers.CharField()
     errors = serializers.DictField(child=serializers.CharField())
 
@@ -126,6 +202,22 @@ class ResolutionSerializer(serializers.Serializer):
     def get_co2e_total(self, resolution) -> str | None:
         return decimal_text(resolution.co2e_total)
 
+    def get_factor_co2e_total(self, resolution) -> str | None:
+        return decimal_text(resolution.factor_co2e_total)
+
+    @staticmethod
+    def _unit_conversion(conversion: dict | None) -> dict | None:
+        if conversion is None:
+            return None
+        return {"from_unit": conversion["from"], "to_unit": conversion["to"],
+                "multiplier": decimal_text(conversion["factor"])}
+
+    @staticmethod
+    def _withdrawn(withdrawn: dict | None) -> dict | None:
+        if withdrawn is None:
+            return None
+        return {**withdrawn, "withdrawn_at": _WITHDRAWN_AT.to_representation(withdrawn["withdrawn_at"])}
+
     def to_representation(self, resolution) -> dict:
         # The fields above are the documented shape; a batch renders thousands of answers,
         # which field-by-field serialisation made cost more than resolving them.
@@ -134,7 +226,10 @@ class ResolutionSerializer(serializers.Serializer):
             "factor_public_id": resolution.factor_public_id, "version": resolution.version_number,
             "dataset": resolution.dataset, "co2e_total": self.get_co2e_total(resolution),
             "region_used": resolution.region_used, "year_used": resolution.year_used,
-            "unit_used": resolution.unit_used, "fallback": resolution.fallback,
+            "unit_used": resolution.unit_used, "factor_co2e_total": self.get_factor_co2e_total(resolution),
+            "unit_conversion": self._unit_conversion(resolution.unit_conversion),
+            "fallback": resolution.fallback, "fallback_policy": resolution.fallback_policy,
+            "withdrawn": self._withdrawn(resolution.withdrawn),
             "reason": resolution.reason, "errors": resolution.errors,
         }
 
@@ -156,6 +251,7 @@ class CalculateRequestSerializer(serializers.Serializer):
     gwp_set = serializers.CharField(max_length=20, default="AR6")
     as_of = AsOfField(required=False, allow_null=True, default=None)
     release = serializers.CharField(max_length=30, required=False, allow_null=True, default=None)
+    fallback_policy = _policy_field()
 
     def validate(self, data: dict) -> dict:
         # Which factor: exactly one of the two ways of naming it.

@@ -17,6 +17,14 @@ from api.serializers_resolve import (
 from factordb.services.calculation import calculate
 from factordb.services.resolution import resolve
 
+ANHUI_2024 = {"category": "energy.electricity.grid_average", "region": "CN-AH", "year": 2024, "unit": "kWh"}
+RESOLVE_EXAMPLES = [
+    OpenApiExample("Anhui grid electricity 2024", request_only=True, value={"keys": [ANHUI_2024]}),
+    OpenApiExample("The most recent grid value per MWh, at most 2 years back", request_only=True, value={
+        "keys": [{**ANHUI_2024, "unit": "MWh"}],
+        "fallback_policy": {"order": "year_first", "allow": ["region", "year"], "max_years_back": 2}}),
+]
+
 
 class ResolveView(CachedReadMixin, APIView):
     # A batch's answer depends only on its body and the published data.
@@ -25,15 +33,12 @@ class ResolveView(CachedReadMixin, APIView):
     @extend_schema(
         summary="Resolve up to 5,000 keys to published factors, with explained fallbacks",
         request=ResolveRequestSerializer, responses={200: ResolveResponseSerializer, **ERRORS},
-        examples=[OpenApiExample("Anhui grid electricity 2024", request_only=True, value={
-            "keys": [{"category": "energy.electricity.grid_average", "region": "CN-AH",
-                      "year": 2024, "unit": "kWh"}]})],
+        examples=RESOLVE_EXAMPLES,
     )
     def post(self, request: Request) -> Response:
         payload = ResolveRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        answers = resolve(payload.resolve_keys(), as_of=payload.validated_data["as_of"],
-                          release=payload.validated_data["release"])
+        answers = resolve(payload.resolve_keys(), **payload.resolve_kwargs())
         return Response({"results": ResolutionSerializer(answers, many=True).data})
 
 

@@ -17,9 +17,13 @@ Decisions:
   not included.
 - Arithmetic in Decimal at full precision; only the results are rounded, to 1 mg
   (6 decimal places of kg), half-even. `converted_amount` is not rounded.
+- A factor named by a resolution `key` is resolved under the request's `fallback_policy`
+  (factordb.services.fallback_policy; the default when none is given), and the answer's
+  `resolution` reports it. A policy with a `public_id` is refused: nothing is resolved.
 
 Every bad input is a ValidationError naming its field ("amount", "unit", "gwp_set",
-"public_id", "key", "key.region", "release"), which the API answers with a 400.
+"public_id", "key", "key.region", "release", "fallback_policy"), which the API answers with
+a 400.
 """
 
 from dataclasses import dataclass, field
@@ -34,6 +38,7 @@ from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT
 from factordb.models import FactorVersion, GasAmount, GwpSet, Release, Unit
 from factordb.unit_names import UnitNameError, unit_named
 
+from .fallback_policy import DEFAULT_POLICY, FallbackPolicy
 from .resolution import Resolution, ResolveKey, resolve, visible_versions
 
 KG_QUANTUM = Decimal("0.000001")
@@ -81,12 +86,14 @@ class Calculation:
 
 
 def calculate(*, amount, unit: str, public_id: str | None = None, key: ResolveKey | None = None,
-              gwp_set: str = "AR6", as_of: datetime | None = None,
-              release: str | None = None) -> Calculation:
-    """Emissions of `amount` `unit` of activity, by the factor named by `public_id` or `key`."""
+              gwp_set: str = "AR6", as_of: datetime | None = None, release: str | None = None,
+              fallback_policy: FallbackPolicy | None = None) -> Calculation:
+    """Emissions of `amount` `unit` of activity, by the factor named by `public_id` or `key`
+    (resolved under `fallback_policy`, the default one if None)."""
     amount = _parse_amount(amount)
     gwp_row = _gwp_set(gwp_set)
-    version, resolution = _find_version(public_id=public_id, key=key, as_of=as_of, release=release)
+    version, resolution = _find_version(public_id=public_id, key=key, as_of=as_of, release=release,
+                                        policy=fallback_policy)
     source = _registry_unit(unit)
     converted = _convert(amount, unit, source, version.factor.unit)
     # The answer names the unit by its code, whichever of its names the client gave.
@@ -122,13 +129,15 @@ def _gwp_set(code: str) -> GwpSet:
     return found
 
 
-def _find_version(*, public_id, key, as_of, release) -> tuple[FactorVersion, Resolution | None]:
+def _find_version(*, public_id, key, as_of, release, policy) -> tuple[FactorVersion, Resolution | None]:
     if (public_id is None) == (key is None):
         raise ValidationError({"public_id": "give either a factor public_id or a resolution key, not both"})
+    if policy is not None and key is None:
+        raise ValidationError({"fallback_policy": "applies to a resolution key, not to a public_id"})
     if release is not None and not Release.objects.filter(name=release).exists():
         raise ValidationError({"release": f"unknown release '{release}'"})
     if key is not None:
-        return _version_by_key(key, as_of=as_of, release=release)
+        return _version_by_key(key, as_of=as_of, release=release, policy=policy or DEFAULT_POLICY)
     return _version_by_public_id(public_id, as_of=as_of, release=release), None
 
 
@@ -146,8 +155,8 @@ def _version_by_public_id(public_id: str, *, as_of, release) -> FactorVersion:
     return version
 
 
-def _version_by_key(key: ResolveKey, *, as_of, release) -> tuple[FactorVersion, Resolution]:
-    (resolution,) = resolve([key], as_of=as_of, release=release)
+def _version_by_key(key: ResolveKey, *, as_of, release, policy) -> tuple[FactorVersion, Resolution]:
+    (resolution,) = resolve([key], as_of=as_of, release=release, policy=policy)
     if resolution.errors:
         raise ValidationError({f"key.{name}": message for name, message in resolution.errors.items()})
     if not resolution.found:

@@ -5,19 +5,38 @@ A read, kept beside the calculator that uses it. The rules, in the order they ap
 - **Category**: the exact category code only, never a descendant — a key for
   `energy.coal` must not silently answer with a lignite factor.
 - **Unit**: a factor whose activity unit is the key's unit, or another unit of the same
-  dimension (`unit_used` says which; the calculator converts). An exact unit is
-  preferred only among otherwise equal candidates.
+  dimension. An exact unit is preferred only among otherwise equal candidates. The answer's
+  `co2e_total` is always per the key's unit: a key asking for MWh gets kg CO2e per MWh,
+  never a per-kWh number beside a request for MWh. A factor in another unit is converted
+  through the unit registry (factordb.units) in Decimal, and the answer says so:
+  `unit_used` and `factor_co2e_total` are the factor's own unit and value, and
+  `unit_conversion` how many of the factor's units one unit of the key's is (exact for the
+  ratios that terminate — prefixes, 10^4, tce → GJ —; a ratio that does not, such as GJ →
+  tce, is carried to 28 significant digits).
 - **Boundary / method**, when given, are filters, not preferences: a key asking for
   `cradle_to_gate` never receives a `combustion` factor. A category holds one kind of
   quantity: the electricity carbon footprint (`life_cycle`) factors have their own
   category, so a key for the grid CO2 category never receives one, whatever its boundary.
-- **Region**: the key's region first, then its fallback parents (province → regional
-  grid → national → global), nearest first. The first region with any candidate wins.
-- **Year**: within that region, the latest year at or before the key's year — never a
-  later one. A region whose factors are all later than the key's year is skipped.
+- **Region and year**, under the request's fallback policy (factordb.services.fallback_policy;
+  every answer reports it as `fallback_policy`). The region chain is the key's region, then
+  its fallback parents (province → regional grid → national → global), nearest first; years
+  are the key's year or earlier — never a later one — and no further back than the policy's
+  `max_years_back`. A policy that does not allow region fallback keeps to the key's region,
+  one that does not allow year fallback to the key's year.
+  - `region_first` (the default, and the only behaviour before policies): the nearest
+    region with any usable factor wins, with its latest year. A province without a 2023
+    value is answered with its own 2022 value, though its grid has a 2023 one.
+  - `year_first`: the latest year any region of the chain has wins, in the nearest region
+    that has it: that province gets its grid's 2023 value.
 - **Authority**: among candidates of that region and year, the lowest `authority_rank`
   (1 = national official) wins; then the exact unit; then a fixed order
   (boundary, method, public id) so the same data always gives the same answer.
+- **Withdrawn**: a factor whose version in force was withdrawn (and has no version in force
+  since) never answers; but when it would have answered, had it not been withdrawn, the answer
+  says so in `withdrawn` (its public id, version, region, year and the moment of withdrawal)
+  and in its reason, so that a fallback to an earlier year is not mistaken for a gap in the
+  data. With `as_of`, "withdrawn" means withdrawn by then. A release pins versions whatever
+  became of them since, so a read of a release reports none.
 
 What fails the whole request, and what fails one key: a batch of more than MAX_KEYS
 keys, or a key that is malformed (a year that is not an integer, a code that is not a
@@ -32,30 +51,37 @@ A key's unit may be named by code, symbol or alias (factordb.unit_names); the an
 Queries: four, whatever the batch size — categories, all regions (the tree is small),
 all units (a controlled vocabulary; two more, once, if some key names a unit otherwise
 than by its code; one more if a key that gave a boundary is not found), and the
-candidates as narrow plain rows with what an answer reports of them (no model objects,
-no joins but the dataset: a thousand keys may look at tens of thousands of them; reading
+candidates (factordb.services.resolution_candidates) — with the withdrawn versions that
+would have been candidates, in the same query — as narrow plain rows with what an answer
+reports of them (no model objects, no joins but the dataset: a thousand keys may look at
+tens of thousands of them; reading
 the chosen versions' number, dataset and total afterwards cost a query slower than
-carrying them). A caller that needs a chosen version in full (calculation) loads it by
-`version_id`.
+carrying them). The fallback policy chooses among the same rows: no policy costs a query.
+Unit conversions are worked out once per pair of units a batch meets, without a query. A
+caller that needs a chosen version in full (calculation) loads it by `version_id`.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from decimal import Decimal
+from datetime import UTC, datetime
+from decimal import Context, Decimal
 from functools import cached_property
-from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 
-from factordb.constants import FROZEN_STATUSES, FactorStatus, LifecycleBoundary, Methodology
-from factordb.models import Category, Factor, FactorVersion, Region, Unit
+from factordb import units as unit_registry
+from factordb.constants import LifecycleBoundary, Methodology
+from factordb.models import Category, Region, Unit
 from factordb.unit_names import UnitNameError, units_named
 
+from .fallback_policy import DEFAULT_POLICY, YEAR, YEAR_FIRST, FallbackPolicy
+from .resolution_candidates import Candidate, Scope, candidates_in_scope, visible_versions
+
+__all__ = ["MAX_KEYS", "Resolution", "ResolutionStatus", "ResolveKey", "resolve", "visible_versions"]
+
 MAX_KEYS = 5000
+# Wide enough that a stored total times a unit ratio is exact (both have far fewer digits).
+_EXACT = Context(prec=60)
 
 
 class ResolutionStatus:
@@ -83,13 +109,20 @@ class Resolution:
     version_number: int | None = None
     version_id: int | None = field(default=None, repr=False, compare=False)
     dataset: str | None = None
-    co2e_total: Decimal | None = None
+    co2e_total: Decimal | None = None  # per the key's unit
     region_used: str | None = None
     year_used: int | None = None
-    unit_used: str | None = None
+    unit_used: str | None = None  # the factor's own unit
+    factor_co2e_total: Decimal | None = None  # per unit_used, as the factor states it
+    # {"from": key unit, "to": unit_used, "factor": one `from` in `to`}; None when they are one unit
+    unit_conversion: dict | None = None
     # {"region": [codes tried, nearest first; the last one answered], "year": "exact" | …,
     #  "unit": "exact" | "same dimension (MWh for kWh)"}
     fallback: dict = field(default_factory=dict)
+    fallback_policy: dict = field(default_factory=DEFAULT_POLICY.as_dict)
+    # The withdrawn factor that would have answered: {"factor_public_id", "version", "region",
+    #  "year", "withdrawn_at"}
+    withdrawn: dict | None = None
     reason: str = ""
     # For an invalid key: {"region": "unknown region 'XX'", …}, so a caller can name the field.
     errors: dict[str, str] = field(default_factory=dict)
@@ -97,29 +130,6 @@ class Resolution:
     @property
     def found(self) -> bool:
         return self.version_id is not None
-
-
-class _Candidate(NamedTuple):
-    """What choosing among versions needs, and what an answer reports of the chosen one, read
-    as a plain row (a tuple: tens of thousands of them are built per batch)."""
-
-    version_id: int
-    region_id: int
-    year: int
-    unit_id: int
-    boundary: str
-    method: str
-    authority_rank: int
-    public_id: str
-    version_number: int
-    dataset: str
-    co2e_total: Decimal
-
-
-CANDIDATE_FIELDS = ("pk", "factor__region_id", "factor__year", "factor__unit_id", "factor__boundary",
-                    "factor__method", "factor__dataset__authority_rank", "factor__public_id", "version",
-                    "factor__dataset__code", "co2e_total")
-VERSION_CONTEXT = ("factor__category", "factor__region", "factor__unit", "factor__dataset", "gwp_set")
 
 
 @dataclass
@@ -145,26 +155,48 @@ class _Reference:
     def _chains(self) -> dict[int, list[Region]]:
         return {}
 
+    @cached_property
+    def _ratios(self) -> dict[tuple[int, int], Decimal | None]:
+        return {}
+
+    def ratio(self, key_unit: Unit, factor_unit_id: int) -> Decimal | None:
+        """How many factor units one key unit is; None if the registry cannot convert them
+        (two units whose declared dimension their pint expressions contradict)."""
+        if key_unit.id == factor_unit_id:
+            return Decimal(1)
+        pair = (key_unit.id, factor_unit_id)
+        if pair not in self._ratios:
+            factor_unit = self.units_by_id[factor_unit_id]
+            try:
+                self._ratios[pair] = unit_registry.conversion_factor(key_unit.pint_expression,
+                                                                     factor_unit.pint_expression)
+            except unit_registry.UnitError:
+                self._ratios[pair] = None
+        return self._ratios[pair]
+
     def chain(self, region: Region) -> list[Region]:
         """The region and its fallback parents, nearest first, walked through the loaded
-        table rather than region.parent: no query per step, and once per region a batch."""
-        if region.pk not in self._chains:
+        table rather than region.parent: no query per step, and once per region a batch.
+        (`id`, not `pk`: a batch asks thousands of times, and `pk` is a property.)"""
+        chain = self._chains.get(region.id)
+        if chain is None:
             chain, seen, node = [], set(), region
-            while node is not None and node.pk not in seen:  # a cycle must not hang us
+            while node is not None and node.id not in seen:  # a cycle must not hang us
                 chain.append(node)
-                seen.add(node.pk)
+                seen.add(node.id)
                 node = self.regions_by_id.get(node.parent_id)
-            self._chains[region.pk] = chain
-        return self._chains[region.pk]
+            self._chains[region.id] = chain
+        return chain
 
 
 def resolve(keys: Sequence[ResolveKey], *, as_of: datetime | None = None,
-            release: str | None = None) -> list[Resolution]:
+            release: str | None = None, policy: FallbackPolicy = DEFAULT_POLICY) -> list[Resolution]:
     """One answer per key, in the keys' order, in a bounded number of queries.
 
     `as_of`: the versions in force at that time (published_at <= as_of < superseded_at),
     superseded and withdrawn ones included for their period. `release`: only the
-    versions a named release pins. Neither: the currently published versions.
+    versions a named release pins. Neither: the currently published versions. `policy`:
+    the fallbacks the caller accepts (factordb.services.fallback_policy).
     """
     _check_batch(keys)
     if not keys:
@@ -172,8 +204,8 @@ def resolve(keys: Sequence[ResolveKey], *, as_of: datetime | None = None,
     reference = _load_reference(keys)
     keys = [_with_unit_code(key, reference) for key in keys]
     valid = [key for key in keys if not _key_errors(key, reference)]
-    candidates = _candidates(valid, reference, as_of=as_of, release=release)
-    answers = [_resolve_one(key, reference, candidates) for key in keys]
+    candidates = _candidates(valid, reference, as_of=as_of, release=release, policy=policy)
+    answers = [_resolve_one(key, reference, candidates, policy) for key in keys]
     _explain_missing_boundaries(answers, reference, as_of=as_of, release=release)
     return answers
 
@@ -234,103 +266,130 @@ def _key_errors(key: ResolveKey, reference: _Reference) -> dict[str, str]:
     return errors
 
 
+def _reach(key: ResolveKey, reference: _Reference, policy: FallbackPolicy) -> list[Region]:
+    """The regions a key may be answered from, nearest first."""
+    chain = reference.chain(reference.regions[key.region])
+    return chain if policy.regions_allowed else chain[:1]
+
+
 def _candidates(keys: list[ResolveKey], reference: _Reference, *, as_of: datetime | None,
-                release: str | None) -> dict[tuple[int, int], list[_Candidate]]:
-    """{(category id, region id): candidates}, for what the keys may use: per category, only
-    the regions of its keys' chains and the years up to its keys' latest."""
-    wanted: dict[int, tuple[set[int], int]] = {}
+                release: str | None, policy: FallbackPolicy) -> dict[tuple[int, int], list[Candidate]]:
+    """{(category id, region id): candidates}, for what the keys may use under the policy: per
+    category, only the regions its keys may reach and the years they may go back to."""
+    wanted: dict[int, Scope] = {}
     for key in keys:
-        category_id = reference.categories[key.category].pk
-        regions, year = wanted.get(category_id, (set(), key.year))
-        regions.update(r.pk for r in reference.chain(reference.regions[key.region]))
-        wanted[category_id] = (regions, max(year, key.year))
+        scope = wanted.setdefault(reference.categories[key.category].pk, Scope())
+        scope.take(_reach(key, reference, policy), key.year, policy.earliest_year(key.year))
     if not wanted:
         return {}
     dimensions = {reference.units[key.unit].dimension for key in keys}
     unit_ids = [unit.pk for unit in reference.units.values() if unit.dimension in dimensions]
-    rows = (visible_versions(as_of=as_of, release=release)
-            .filter(factor_id__in=_factors_in_scope(wanted, unit_ids))
-            .order_by()  # the models' default order joins categories and regions to sort: unneeded
-            .values_list("factor__category_id", *CANDIDATE_FIELDS))
-    grouped: dict[tuple[int, int], list[_Candidate]] = {}
-    make = _Candidate._make
-    for row in rows:
-        candidate = make(row[1:])
-        grouped.setdefault((row[0], candidate.region_id), []).append(candidate)
-    return grouped
+    return candidates_in_scope(wanted, unit_ids, as_of=as_of, release=release)
 
 
-def _factors_in_scope(wanted: dict[int, tuple[set[int], int]], unit_ids: list[int]) -> RawSQL:
-    """The ids of the factors the keys may use: per category, its keys' regions and years.
-
-    Written as SQL because the ORM spends ~0.15 ms building each lookup, and three per
-    category made a large batch's query cost more to build than to run. Table and column
-    names come from the model; every value is a parameter."""
-    quote = connection.ops.quote_name
-    column = {name: quote(Factor._meta.get_field(name).column) for name in ("id", "category", "region",
-                                                                          "year", "unit")}
-    terms, params = [], []
-    for category_id, (region_ids, year) in wanted.items():
-        regions = ", ".join(["%s"] * len(region_ids))
-        terms.append(f"({column['category']} = %s AND {column['region']} IN ({regions})"
-                     f" AND {column['year']} <= %s)")
-        params += [category_id, *region_ids, year]
-    units = ", ".join(["%s"] * len(unit_ids)) or "NULL"
-    sql = (f"SELECT {column['id']} FROM {quote(Factor._meta.db_table)} "
-           f"WHERE {column['unit']} IN ({units}) AND ({' OR '.join(terms)})")
-    return RawSQL(sql, [*unit_ids, *params])
+_Placed = tuple[int, Candidate]  # a candidate and its region's place in the key's chain
 
 
-def visible_versions(*, as_of: datetime | None = None, release: str | None = None) -> QuerySet[FactorVersion]:
-    """The versions a public read may answer with: published now, in force at `as_of`,
-    and/or pinned by `release`."""
-    versions = FactorVersion.objects.select_related(*VERSION_CONTEXT)
-    if release is not None:
-        versions = versions.filter(releases__name=release)
-    if as_of is not None:
-        # A withdrawn or superseded version counts only for its period; a published one
-        # with no end yet is in force from its publication on.
-        return versions.filter(status__in=FROZEN_STATUSES, published_at__lte=as_of).filter(
-            Q(superseded_at__gt=as_of) | Q(superseded_at__isnull=True, status=FactorStatus.PUBLISHED),
-        )
-    if release is not None:
-        return versions  # a release pins versions whatever became of them since
-    return versions.filter(status=FactorStatus.PUBLISHED)
-
-
-def _resolve_one(key: ResolveKey, reference: _Reference,
-                 candidates: dict[tuple[int, int], list[_Candidate]]) -> Resolution:
+def _resolve_one(key: ResolveKey, reference: _Reference, candidates: dict[tuple[int, int], list[Candidate]],
+                 policy: FallbackPolicy) -> Resolution:
     errors = _key_errors(key, reference)
     if errors:
         return Resolution(key=key, status=ResolutionStatus.INVALID, reason="; ".join(errors.values()),
-                          errors=errors)
+                          errors=errors, fallback_policy=policy.reported)
     category = reference.categories[key.category]
     unit = reference.units[key.unit]
-    chain = reference.chain(reference.regions[key.region])
-    for tried, region in enumerate(chain, start=1):
-        usable = [c for c in candidates.get((category.pk, region.pk), []) if _fits(c, key, unit, reference)]
-        if usable:
-            return _matched(key, _best(usable, key, reference), [r.code for r in chain[:tried]], reference)
-    return Resolution(key=key, status=ResolutionStatus.NOT_FOUND,
-                      fallback={"region": [r.code for r in chain]}, reason=_not_found_reason(key, chain))
+    reach = _reach(key, reference, policy)
+    usable = _usable(key, unit, reach, candidates.get, category.id, reference, policy)
+    chosen = withdrawn = None
+    if usable:
+        rank = _ranking(key, reference, policy)
+        chosen = min((placed for placed in usable if placed[1].withdrawn_at is None), key=rank, default=None)
+        withdrawn = _withdrawn_ahead(usable, chosen, rank, reference)
+    if chosen is None:
+        reason = _not_found_reason(key, reach, policy)
+        return Resolution(key=key, status=ResolutionStatus.NOT_FOUND,
+                          fallback={"region": [r.code for r in reach]}, fallback_policy=policy.reported,
+                          withdrawn=withdrawn,
+                          reason=_with_withdrawn(reason, withdrawn))
+    place, candidate = chosen
+    return _matched(key, candidate, [r.code for r in reach[:place + 1]], reference, policy, withdrawn)
 
 
-def _fits(candidate: _Candidate, key: ResolveKey, unit: Unit, reference: _Reference) -> bool:
+def _usable(key: ResolveKey, unit: Unit, reach: list[Region], candidates_of, category_id: int,
+            reference: _Reference, policy: FallbackPolicy) -> list[_Placed]:
+    """The candidates that fit the key, each with its region's place in the chain. Region first
+    needs no region past the first with a version in force (nor the withdrawn ones past it,
+    which rank behind it)."""
+    earliest = policy.earliest_year(key.year)
+    region_first = policy.order != YEAR_FIRST
+    usable = []
+    for place, region in enumerate(reach):
+        group = candidates_of((category_id, region.id))
+        if not group:
+            continue
+        found = [(place, c) for c in group if _fits(c, key, unit, reference, earliest)]
+        usable += found
+        if region_first and found and any(c.withdrawn_at is None for _, c in found):
+            break
+    return usable
+
+
+def _fits(candidate: Candidate, key: ResolveKey, unit: Unit, reference: _Reference,
+          earliest: int | None) -> bool:
     dimension = reference.units_by_id[candidate.unit_id].dimension
-    return (candidate.year <= key.year and dimension == unit.dimension
-            and key.boundary in (None, candidate.boundary) and key.method in (None, candidate.method))
+    return (candidate.year <= key.year and (earliest is None or candidate.year >= earliest)
+            and dimension == unit.dimension
+            and key.boundary in (None, candidate.boundary) and key.method in (None, candidate.method)
+            and (candidate.unit_id == unit.id or reference.ratio(unit, candidate.unit_id) is not None))
 
 
-def _best(candidates: list[_Candidate], key: ResolveKey, reference: _Reference) -> _Candidate:
-    def rank(c: _Candidate) -> tuple:
-        return (-c.year, c.authority_rank, reference.units_by_id[c.unit_id].code != key.unit,
-                c.boundary, c.method, c.public_id)
+def _ranking(key: ResolveKey, reference: _Reference, policy: FallbackPolicy):
+    """The order of preference among a key's candidates: the policy's order of region and
+    year, then authority, the exact unit, and a fixed order (a factor's latest version last)."""
+    year_first = policy.order == YEAR_FIRST
 
-    return min(candidates, key=rank)
+    def year_then_region(placed: _Placed) -> tuple:
+        place, c = placed
+        return (-c.year, place, c.authority_rank, reference.units_by_id[c.unit_id].code != key.unit,
+                c.boundary, c.method, c.public_id, -c.version_number)
+
+    def region_then_year(placed: _Placed) -> tuple:
+        place, c = placed
+        return (place, -c.year, c.authority_rank, reference.units_by_id[c.unit_id].code != key.unit,
+                c.boundary, c.method, c.public_id, -c.version_number)
+
+    return year_then_region if year_first else region_then_year
 
 
-def _matched(key: ResolveKey, chosen: _Candidate, regions_tried: list[str], reference: _Reference,
-             ) -> Resolution:
+def _withdrawn_ahead(usable: list[_Placed], chosen: _Placed | None, rank,
+                     reference: _Reference) -> dict | None:
+    """The withdrawn factor that would have answered instead of `chosen`, had it not been
+    withdrawn: one that is not in force by another version, ranked ahead of the answer."""
+    withdrawn = [placed for placed in usable if placed[1].withdrawn_at is not None]
+    if not withdrawn:
+        return None
+    in_force = {c.public_id for _, c in usable if c.withdrawn_at is None}
+    ahead = [placed for placed in withdrawn
+             if placed[1].public_id not in in_force and (chosen is None or rank(placed) < rank(chosen))]
+    if not ahead:
+        return None
+    _, c = min(ahead, key=rank)
+    return {"factor_public_id": c.public_id, "version": c.version_number,
+            "region": reference.regions_by_id[c.region_id].code, "year": c.year,
+            "withdrawn_at": c.withdrawn_at}
+
+
+def _with_withdrawn(reason: str, withdrawn: dict | None) -> str:
+    if withdrawn is None:
+        return reason
+    moment = withdrawn["withdrawn_at"].astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return (f"{reason}; factor {withdrawn['factor_public_id']} v{withdrawn['version']} "
+            f"({withdrawn['region']} {withdrawn['year']}), which would have answered, "
+            f"was withdrawn at {moment}")
+
+
+def _matched(key: ResolveKey, chosen: Candidate, regions_tried: list[str], reference: _Reference,
+             policy: FallbackPolicy, withdrawn: dict | None) -> Resolution:
     region = reference.regions_by_id[chosen.region_id].code
     unit = reference.units_by_id[chosen.unit_id].code
     fallback = {
@@ -338,27 +397,43 @@ def _matched(key: ResolveKey, chosen: _Candidate, regions_tried: list[str], refe
         "year": "exact" if chosen.year == key.year else f"nearest earlier ({chosen.year} for {key.year})",
         "unit": "exact" if unit == key.unit else f"same dimension ({unit} for {key.unit})",
     }
+    conversion = None if unit == key.unit else {
+        "from": key.unit, "to": unit, "factor": reference.ratio(reference.units[key.unit], chosen.unit_id)}
     exact = len(regions_tried) == 1 and chosen.year == key.year
     return Resolution(
         key=key, status=ResolutionStatus.MATCHED if exact else ResolutionStatus.FALLBACK,
         factor_public_id=chosen.public_id, version_id=chosen.version_id, version_number=chosen.version_number,
-        dataset=chosen.dataset, co2e_total=chosen.co2e_total,
-        region_used=region, year_used=chosen.year, unit_used=unit,
-        fallback=fallback, reason=_explanation(key, region, chosen.year, unit, regions_tried),
+        dataset=chosen.dataset, co2e_total=chosen.co2e_total if conversion is None
+        else _EXACT.multiply(chosen.co2e_total, conversion["factor"]),
+        region_used=region, year_used=chosen.year, unit_used=unit, factor_co2e_total=chosen.co2e_total,
+        unit_conversion=conversion, fallback=fallback, fallback_policy=policy.reported, withdrawn=withdrawn,
+        reason=_with_withdrawn(_explanation(key, chosen.year, regions_tried, conversion, policy), withdrawn),
     )
 
 
-def _explanation(key: ResolveKey, region: str, year: int, unit: str, regions_tried: list[str]) -> str:
+def _explanation(key: ResolveKey, year: int, regions_tried: list[str], conversion: dict | None,
+                 policy: FallbackPolicy) -> str:
     """One sentence on which chain step answered and why (docs/design.md §8)."""
     parts = []
     if len(regions_tried) > 1:
-        parts.append(f"no factor for {', '.join(regions_tried[:-1])}; "
-                     f"used {region} (region chain {' → '.join(regions_tried)})")
+        nearer, region, chain = ", ".join(regions_tried[:-1]), regions_tried[-1], " → ".join(regions_tried)
+        if policy.order == YEAR_FIRST:
+            years = f"{year}" if year == key.year else f"{year} to {key.year}"
+            parts.append(f"year first: no factor for {nearer} in {years}; "
+                         f"used {region} (region chain {chain})")
+        else:
+            parts.append(f"no factor for {nearer}; used {region} (region chain {chain})")
     if year != key.year:
-        parts.append(f"no {key.year} factor; used {year}, the nearest earlier year")
-    if unit != key.unit:
-        parts.append(f"factor is per {unit}, same dimension as {key.unit}")
+        where = " in the region chain" if policy.order == YEAR_FIRST else ""
+        parts.append(f"no {key.year} factor{where}; used {year}, the nearest earlier year")
+    if conversion is not None:
+        parts.append(f"factor is per {conversion['to']}, same dimension as {key.unit}; co2e_total is per "
+                     f"{key.unit} (1 {key.unit} = {_plain(conversion['factor'])} {conversion['to']})")
     return "; ".join(parts) or "exact match"
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
 def _explain_missing_boundaries(answers: list[Resolution], reference: _Reference, *,
@@ -380,7 +455,7 @@ def _explain_missing_boundaries(answers: list[Resolution], reference: _Reference
     for answer in asked:
         existing = boundaries.get(reference.categories[answer.key.category].pk, set())
         if answer.key.boundary not in existing:
-            answer.reason = _missing_boundary_reason(answer.key, existing)
+            answer.reason = _with_withdrawn(_missing_boundary_reason(answer.key, existing), answer.withdrawn)
 
 
 def _missing_boundary_reason(key: ResolveKey, existing: set[str]) -> str:
@@ -390,8 +465,18 @@ def _missing_boundary_reason(key: ResolveKey, existing: set[str]) -> str:
             f"in any region or year; {others}")
 
 
-def _not_found_reason(key: ResolveKey, chain: list[Region]) -> str:
+def _not_found_reason(key: ResolveKey, reach: list[Region], policy: FallbackPolicy) -> str:
     filters = "".join(f", {name} '{getattr(key, name)}'" for name in ("boundary", "method")
                       if getattr(key, name) is not None)
+    where = (f"region chain {' → '.join(r.code for r in reach)}" if policy.regions_allowed
+             else f"region {key.region} (region fallback not allowed)")
+    earliest = policy.earliest_year(key.year)
+    if earliest is None:
+        when = f"at or before {key.year}"
+    elif earliest == key.year:
+        when = f"in {key.year}" + ("" if YEAR in policy.allow else " (year fallback not allowed)")
+    else:
+        years = "year" if policy.max_years_back == 1 else "years"
+        when = f"from {earliest} to {key.year} (at most {policy.max_years_back} {years} back)"
     return (f"no published factor for category '{key.category}' in unit {key.unit} or its dimension"
-            f"{filters} in region chain {' → '.join(r.code for r in chain)} at or before {key.year}")
+            f"{filters} in {where} {when}")

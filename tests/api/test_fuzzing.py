@@ -164,3 +164,29 @@ def test_no_extreme_or_naive_moment_answers_5xx(api, moment):
     assert_no_5xx(api.get("/api/v1/changes/", {"since": moment}))
     assert_no_5xx(api.post("/api/v1/resolve/", {"keys": [GOOD_KEY], "as_of": moment}, format="json"))
     assert_no_5xx(calculate(api, as_of=moment))
+
+
+HOSTILE_POLICIES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(max_size=20), st.lists(st.text(max_size=10), max_size=4),
+    st.fixed_dictionaries({}, optional={
+        "order": st.one_of(st.sampled_from(["region_first", "year_first", "newest", ""]), st.integers(),
+                           st.none(), st.lists(st.text(max_size=10), max_size=3)),
+        "allow": st.one_of(st.lists(st.sampled_from(["region", "year", "none", ""]), max_size=5),
+                           st.text(max_size=10), st.integers(), st.none(),
+                           st.dictionaries(st.text(), st.text())),
+        "max_years_back": st.one_of(HUGE_YEARS, st.floats(allow_nan=False, allow_infinity=False),
+                                    st.text(max_size=10), st.booleans(), st.none()),
+    }),
+    st.dictionaries(st.text(max_size=15), st.integers(), max_size=3),
+)
+
+
+@pytest.mark.fuzz
+@pytest.mark.usefixtures("seeded", "db", "_unthrottled")
+@HOSTILE
+@given(policy=HOSTILE_POLICIES)
+def test_no_hostile_fallback_policy_answers_5xx(api, policy):
+    assert_no_5xx(api.post("/api/v1/resolve/", {"keys": [GOOD_KEY], "fallback_policy": policy},
+                           format="json"))
+    assert_no_5xx(api.post("/api/v1/calculate/", {"key": GOOD_KEY, "amount": "1", "unit": "MWh",
+                                                  "fallback_policy": policy}, format="json"))
