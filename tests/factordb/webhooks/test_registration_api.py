@@ -6,9 +6,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from factordb.models import WebhookDelivery, WebhookEndpoint
-from tests.factories import CategoryFactory, DatasetFactory, RegionFactory, StaffUserFactory
 from tests.factordb.webhooks.conftest import documented_verify, endpoint_for, issued_key
 from tests.factordb.webhooks.receiver import closed_port_url
+from tests.factories import CategoryFactory, DatasetFactory, RegionFactory, StaffUserFactory
 from tests.permission_matrix import database_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,8 @@ def test_it_registers_an_endpoint_and_shows_its_secret_once(api, receiver):
     endpoint = WebhookEndpoint.objects.get()
     assert (list(endpoint.categories.all()), list(endpoint.regions.all())) == ([category], [region])
     listed = api.get(LIST).json()
-    assert [e["id"] for e in listed] == [body["id"]] and "secret" not in listed[0]
+    assert [e["id"] for e in listed] == [body["id"]]
+    assert "secret" not in listed[0]
     assert "secret" not in api.get(f"{LIST}{body['id']}/").json()
 
 
