@@ -4,16 +4,24 @@ A key sees only its own endpoints: another key's answers 404, as one that never 
 """
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import ApiKey
 from api.schema import ERRORS
+from api.serializers import ErrorSerializer
 from api.serializers_webhooks import RegisteredEndpointSerializer, WebhookEndpointSerializer
 from factordb.models import WebhookEndpoint
 from factordb.services import webhooks
+
+# Every operation here needs the key: without one 401, signed in without one 403.
+KEY_ERRORS = {
+    401: OpenApiResponse(ErrorSerializer, description="No API key, or one unknown or revoked."),
+    403: OpenApiResponse(ErrorSerializer, description="Signed in, but without an API key."),
+    429: ERRORS[429],
+}
 
 
 class HoldsApiKey(permissions.BasePermission):
@@ -32,12 +40,12 @@ class WebhookList(generics.GenericAPIView):
         return webhooks.own_endpoints(self.request.auth)
 
     @extend_schema(summary="The key's webhook endpoints",
-                   responses={200: WebhookEndpointSerializer(many=True)})
+                   responses={200: WebhookEndpointSerializer(many=True), **KEY_ERRORS})
     def get(self, request: Request) -> Response:
         return Response(self.get_serializer(self.get_queryset(), many=True).data)
 
     @extend_schema(summary="Register a webhook endpoint", request=WebhookEndpointSerializer,
-                   responses={201: RegisteredEndpointSerializer, **ERRORS})
+                   responses={201: RegisteredEndpointSerializer, **ERRORS, **KEY_ERRORS})
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -60,12 +68,12 @@ class WebhookDetail(generics.GenericAPIView):
             raise Http404("No such webhook endpoint.")
         return endpoint
 
-    @extend_schema(summary="One of the key's webhook endpoints", responses={200: WebhookEndpointSerializer,
-                                                                          404: ERRORS[404]})
+    @extend_schema(summary="One of the key's webhook endpoints",
+                   responses={200: WebhookEndpointSerializer, 404: ERRORS[404], **KEY_ERRORS})
     def get(self, request: Request, pk: int) -> Response:
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(summary="Remove a webhook endpoint", responses={204: None, 404: ERRORS[404]})
+    @extend_schema(summary="Remove a webhook endpoint", responses={204: None, 404: ERRORS[404], **KEY_ERRORS})
     def delete(self, request: Request, pk: int) -> Response:
         webhooks.webhook_endpoint_remove(endpoint=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
