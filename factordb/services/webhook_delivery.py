@@ -203,9 +203,12 @@ class NotReplayable(ValidationError):
 @transaction.atomic
 def delivery_replay(*, delivery: WebhookDelivery, actor) -> WebhookDelivery:
     """Send a failed delivery again, under the same delivery id, with a fresh round of attempts."""
-    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+    delivery = WebhookDelivery.objects.select_for_update(of=("self",)).select_related("endpoint").get(
+        pk=delivery.pk)
     if delivery.status != DeliveryStatus.FAILED:
         raise NotReplayable(_("只能重发失败的投递。"))
+    if delivery.endpoint.removed_at is not None:
+        raise NotReplayable(_("端点已被其密钥持有人删除，不再发送。"))
     now = timezone.now()
     delivery.status, delivery.attempts, delivery.next_attempt_at = DeliveryStatus.PENDING, 0, now
     delivery.leased_until, delivery.replayed_at, delivery.replayed_by = None, now, actor

@@ -32,9 +32,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from factordb.constants import FactorStatus
 from factordb.models import (
     Category,
     Dataset,
+    DeliveryStatus,
     FactorVersion,
     Region,
     Release,
@@ -163,7 +165,8 @@ def webhook_endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     endpoint.disabled_at, endpoint.disabled_reason = None, ""
     endpoint.consecutive_failures, endpoint.failing_since = 0, None
     endpoint.save(update_fields=["disabled_at", "disabled_reason", "consecutive_failures", "failing_since"])
-    WebhookDelivery.objects.filter(endpoint=endpoint, status="pending").update(next_attempt_at=timezone.now())
+    owed = WebhookDelivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.PENDING)
+    owed.update(next_attempt_at=timezone.now())
     return endpoint
 
 
@@ -202,12 +205,13 @@ def _event(kind: WebhookEvent, data: dict) -> dict:
 
 def _factor_data(version: FactorVersion) -> dict:
     factor = version.factor
+    withdrawn = version.status == FactorStatus.WITHDRAWN
     return {
         "public_id": factor.public_id, "version": version.version, "status": version.status,
         "category": factor.category.code, "region": factor.region.code, "dataset": factor.dataset.code,
         "year": factor.year,
         "published_at": version.published_at.isoformat() if version.published_at else None,
-        "withdrawn_at": version.superseded_at.isoformat() if version.status == "withdrawn" else None,
+        "withdrawn_at": version.superseded_at.isoformat() if withdrawn else None,
         "url": _api_url("api:factor-detail", factor.public_id),
     }
 

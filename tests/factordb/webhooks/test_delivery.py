@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from factordb import tasks
 from factordb.models import DeliveryStatus, WebhookDelivery
-from factordb.services import review, webhook_delivery
+from factordb.services import review, webhook_delivery, webhooks
 from tests.factordb.webhooks.conftest import documented_verify, endpoint_for
 from tests.factories import ApprovedVersionFactory, StaffUserFactory
 
@@ -297,3 +297,17 @@ def test_staff_disable_an_endpoint_with_a_reason_its_owner_reads(endpoint, publi
     assert "合同到期" in notice.body
     publish()
     assert not WebhookDelivery.objects.exists()
+
+
+def test_a_delivery_of_a_removed_endpoint_is_not_replayed(endpoint, receiver, publish, staff, settings):
+    settings.WEBHOOK_MAX_ATTEMPTS = 1
+    receiver.status = 500
+    publish()
+    delivery = WebhookDelivery.objects.get()
+    webhooks.webhook_endpoint_remove(endpoint=endpoint)
+
+    staff.post(reverse("admin:factordb_webhookdelivery_replay", args=[delivery.pk]))
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.replayed_at) == ("failed", None)
+    assert len(receiver.received) == 1
