@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import APIRootView, DefaultRouter
 
-from api.views import calculation, changes, factors, reference, releases
+from api.views import calculation, changes, factors, reference, releases, webhooks
 
 router = DefaultRouter()
 # The root below lists every endpoint, not only the router's.
@@ -42,6 +42,8 @@ urlpatterns = [
     path("resolve/", calculation.ResolveView.as_view(), name="resolve"),
     path("calculate/", calculation.CalculateView.as_view(), name="calculate"),
     path("changes/", changes.ChangeList.as_view(), name="changes"),
+    path("webhooks/", webhooks.WebhookList.as_view(), name="webhook-list"),
+    path("webhooks/<int:pk>/", webhooks.WebhookDetail.as_view(), name="webhook-detail"),
     # Files, so no trailing slash: the name ends in the format.
     path("releases/<str:name>/download.json",
          releases.ReleaseViewSet.as_view({"get": "download_json"}), name="release-download-json"),

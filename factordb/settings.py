@@ -223,6 +223,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factordb.publish_due_versions",
         "schedule": env.int("PUBLISH_DUE_INTERVAL", default=60),
     },
+    # Webhook deliveries due (retries, and any whose task was lost with a worker): docs/webhooks.md.
+    "deliver-due-webhooks": {
+        "task": "factordb.deliver_due_webhooks",
+        "schedule": env.int("WEBHOOK_SWEEP_INTERVAL", default=30),
+    },
 }
 
 # --- Read API (Django REST framework) -----------------------------------------------
@@ -326,6 +331,22 @@ CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Checksum-SHA256"]
 # --- Review workflow -----------------------------------------------------------------
 # Approvals from distinct, independent reviewers a version needs before it can be published.
 REVIEW_REQUIRED_APPROVALS = env.int("REVIEW_REQUIRED_APPROVALS", default=2)
+
+# --- Webhooks (docs/webhooks.md, docs/adr/0027) --------------------------------------
+# Plain http and loopback receivers: development and tests only. Production sends to public
+# https addresses and nothing else.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
+# Seconds to connect and to read each answer; the registration ping waits as long.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# A failed attempt is tried again after WEBHOOK_RETRY_BASE_SECONDS, doubled each time, at most
+# WEBHOOK_RETRY_MAX_SECONDS apart; after WEBHOOK_MAX_ATTEMPTS the delivery has failed (staff can replay it).
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=12)
+# An endpoint that failed this many attempts in a row, over at least this many seconds, is
+# disabled and its key's contact told.
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
+WEBHOOK_DISABLE_AFTER_SECONDS = env.int("WEBHOOK_DISABLE_AFTER_SECONDS", default=3 * 86400)
 
 # --- Email ---------------------------------------------------------------------------
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url

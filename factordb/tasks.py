@@ -12,6 +12,7 @@ from factordb.services import (
     notifications,
     review,
     set_notifications,
+    webhook_delivery,
 )
 
 
@@ -54,3 +55,14 @@ def preview_import(factor_import_id: int) -> str:
 @shared_task(name="factordb.apply_import", acks_late=True)
 def apply_import(factor_import_id: int) -> str:
     return factor_imports.import_apply(factor_import_id).status
+
+
+# acks_late: a worker lost mid-send gets the task again; the delivery's lease keeps two sends apart.
+@shared_task(name="factordb.deliver_webhook", acks_late=True)
+def deliver_webhook(delivery_id: int) -> str:
+    return webhook_delivery.delivery_send(delivery_id)
+
+
+@shared_task(name="factordb.deliver_due_webhooks")
+def deliver_due_webhooks() -> int:
+    return webhook_delivery.deliveries_due_send()

@@ -38,6 +38,8 @@ from factordb.models import (
     Region,
     Source,
     Unit,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from factordb.services import review as review_services
 from factordb.services.imports import columns
@@ -474,6 +476,28 @@ def api_key_revoke(scene: Scene) -> Call:
     return Call(reverse("admin:accounts_apikey_revoke", args=[ApiKeyFactory().pk]), {"reason": "合同到期"})
 
 
+def webhook_endpoint_disable(scene: Scene) -> Call:
+    endpoint = ROW_MAKERS[WebhookEndpoint](70)
+    return Call(reverse("admin:factordb_webhookendpoint_disable", args=[endpoint.pk]), {"reason": "合同到期"})
+
+
+def webhook_endpoint_enable(scene: Scene) -> Call:
+    endpoint = ROW_MAKERS[WebhookEndpoint](71)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(disabled_at=timezone.now(),
+                                                          disabled_reason="连续失败")
+    return Call(reverse("admin:factordb_webhookendpoint_enable", args=[endpoint.pk]))
+
+
+def webhook_delivery_replay(scene: Scene) -> Call:
+    return Call(reverse("admin:factordb_webhookdelivery_replay", args=[ROW_MAKERS[WebhookDelivery](72).pk]))
+
+
+def webhook_endpoint_remove(scene: Scene) -> Call:
+    # POST, as every matrix request: refused before the method is looked at (no key, no endpoint).
+    return Call(reverse("api:webhook-detail", args=[ROW_MAKERS[WebhookEndpoint](73).pk]), {},
+                content_type="application/json")
+
+
 def password_of_an_account_without_rights(scene: Scene) -> Call:
     return Call(reverse("admin:auth_user_password_change", args=[UserFactory(username="matrix-plain").pk]),
                 {"password1": "a new pass phrase 42", "password2": "a new pass phrase 42",
@@ -525,6 +549,11 @@ BUILDERS: dict[str, Builder] = {
     "admin:factordb_factorimport_upload": import_upload,
     "admin:factordb_factorimport_confirm": import_confirm,
     "admin:accounts_apikey_revoke": api_key_revoke,
+    "admin:factordb_webhookendpoint_disable": webhook_endpoint_disable,
+    "admin:factordb_webhookendpoint_enable": webhook_endpoint_enable,
+    "admin:factordb_webhookdelivery_replay": webhook_delivery_replay,
+    "POST api:webhook-list": api_read("api:webhook-list", {"url": "https://192.0.2.1/hooks"}),
+    "DELETE api:webhook-detail": webhook_endpoint_remove,
     "review:clear_conflict": clear_conflict,
     **{f"review:change_set_action:{name}": build
        for name, build in change_set_scenes.ACTION_BUILDERS.items()},

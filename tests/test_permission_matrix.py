@@ -131,6 +131,14 @@ MATRIX: dict[str, frozenset[str] | str] = {
     **model_rows("auth_group", add=SUPERUSERS, change=SUPERUSERS, delete=SUPERUSERS),
     **model_rows("accounts_apikey", add=PLATFORM_ADMINS, change=NOBODY, delete=NOBODY),
     "admin:accounts_apikey_revoke": PLATFORM_ADMINS,
+    # --- Webhooks: registered through the API with a key; staff see them, admins steer them --
+    **{f"admin:factordb_webhook{model}_{view}": NOBODY
+       for model in ("endpoint", "delivery") for view in ("add", "change", "delete")},
+    **{f"admin:factordb_webhook{model}_{view}": READS
+       for model in ("endpoint", "delivery") for view in ("changelist", "history")},
+    "admin:factordb_webhookendpoint_disable": PLATFORM_ADMINS,
+    "admin:factordb_webhookendpoint_enable": PLATFORM_ADMINS,
+    "admin:factordb_webhookdelivery_replay": PLATFORM_ADMINS,
     # --- The admin's own pages ---------------------------------------------------------------
     "admin:password_change": STAFF,  # one's own password
     "admin:password_change_done": READS,
@@ -198,10 +206,13 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "set_language": READS,
     "login": READS,
     "logout": READS,
-    # --- The API: its only POSTs are reads; it has no write ----------------------------------
+    # --- The API: its POSTs are reads, but for webhook endpoints, written with an API key -----
     "api-unknown": READS,  # any other /api/ address: a JSON 404
     "POST api:resolve": READS,
     "POST api:calculate": READS,
+    # Webhook endpoints are an API key's (tests/factordb/webhooks): no signed-in role writes them.
+    "POST api:webhook-list": NOBODY,
+    "DELETE api:webhook-detail": NOBODY,
 }
 
 WRITES = sorted(action for action, allowed in MATRIX.items() if allowed != READS)
@@ -229,7 +240,8 @@ def test_the_table_covers_every_role():
 
 def refused(response, action: str) -> bool:
     signing_in = response.status_code == 302 and "/login/" in response["Location"]
-    return response.status_code == 403 or signing_in or not_offered(response, action)
+    # 401: the API's answer to a request without the API key it needs.
+    return response.status_code in (401, 403) or signing_in or not_offered(response, action)
 
 
 def not_offered(response, action: str) -> bool:

@@ -5,6 +5,7 @@ from .publication import PublicationLock
 from .reference import Category, Dataset, Gas, GwpSet, GwpValue, Region, Source, Unit, UnitAlias
 from .release import Release, ReleaseContent, ReleaseEntry, ReleaseFactor, ReleaseFrozenError, ReleasePackage
 from .review import ConflictOfInterest, ReviewAssignment, ReviewDecision, WorkflowEvent
+from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "Category",
@@ -13,6 +14,7 @@ __all__ = [
     "ChangeSetRow",
     "ConflictOfInterest",
     "Dataset",
+    "DeliveryStatus",
     "Factor",
     "FactorImport",
     "FactorVersion",
@@ -41,5 +43,8 @@ __all__ = [
     "UnitAlias",
     "Verdict",
     "VersionSource",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "WorkflowEvent",
 ]

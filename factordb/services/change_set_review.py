@@ -40,8 +40,9 @@ from factordb.models import (
     ReviewDecision,
     Verdict,
     VersionSource,
+    WebhookEvent,
 )
-from factordb.services import independence, set_notifications
+from factordb.services import independence, set_notifications, webhooks
 from factordb.services.change_sets import leave, locked_set, save_set
 from factordb.services.publication import hold_publication_lock, retry_on_conflict
 from factordb.services.review import record_conflict, required_approvals, supersede_current
@@ -635,6 +636,7 @@ def _publish_rows(
         version.published_at, version.scheduled_publication_at = at, None
     workflow.transition_many(versions, "publish", actor=actor, comment=comment,
                              fields=("published_at", "scheduled_publication_at"))
+    webhooks.webhooks_record_factor_event(versions, WebhookEvent.FACTOR_PUBLISHED)
     change_set.status = S.PUBLISHED
     change_set.scheduled_publication_at = None
     save_set(change_set, actor, f"publish: {comment}" if comment else "publish")

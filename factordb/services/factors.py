@@ -21,7 +21,9 @@ from factordb.models import (
     GwpSet,
     Source,
     VersionSource,
+    WebhookEvent,
 )
+from factordb.services import webhooks
 from factordb.services.publication import hold_publication_lock, retry_on_conflict
 from factordb.services.review import supersede_current
 
@@ -159,4 +161,5 @@ def factor_version_publish_official(
     version.published_at = published_at
     workflow.transition(version, "publish_official", actor=actor,
                         comment="published from the authority's official publication")
+    webhooks.webhooks_record_factor_event([version], WebhookEvent.FACTOR_PUBLISHED)
     return version

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role, require_role
 from factordb.errors import WorkflowError
 from factordb.models import FactorVersion, Release, ReleaseEntry
+from factordb.services import webhooks
 from factordb.services.exports import release_freeze
 from factordb.services.publication import hold_publication_lock, retry_on_conflict
 from factordb.services.release_contents import ReleaseDiff, live_diff, sealed_diff
@@ -52,6 +53,7 @@ def release_cut(*, name: str, notes_zh: str = "", notes_en: str = "", actor,
     release.checksum_sha256 = release_freeze(release).json_sha256
     release._change_reason = "sealed with the checksum of its canonical export"
     release.save()
+    webhooks.webhooks_record_release(release)
     return release
 
 

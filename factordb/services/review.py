@@ -18,8 +18,8 @@ from accounts.roles import ForbiddenAction, Role, has_role, require_role
 from factordb import consistency, workflow
 from factordb.constants import FactorStatus
 from factordb.errors import InvalidTransition, WorkflowError
-from factordb.models import ConflictOfInterest, FactorVersion, ReviewAssignment, ReviewDecision
-from factordb.services import independence, notifications
+from factordb.models import ConflictOfInterest, FactorVersion, ReviewAssignment, ReviewDecision, WebhookEvent
+from factordb.services import independence, notifications, webhooks
 from factordb.services.change_sets import refuse_if_in_set
 from factordb.services.publication import hold_publication_lock, retry_on_conflict
 
@@ -281,6 +281,7 @@ def publish_version(version: FactorVersion, *, actor, at: datetime, comment: str
     version.published_at = at
     version.scheduled_publication_at = None
     workflow.transition(version, "publish", actor=actor, comment=comment)
+    webhooks.webhooks_record_factor_event([version], WebhookEvent.FACTOR_PUBLISHED)
     if notify:
         notifications.queue("published", version=version, actor=actor, comment=comment)
     return version
@@ -372,5 +373,6 @@ def factor_version_withdraw(*, version: FactorVersion, actor, reason: str) -> Fa
     workflow.guard(version, "withdraw")
     version.superseded_at = timezone.now()
     workflow.transition(version, "withdraw", actor=actor, comment=reason)
+    webhooks.webhooks_record_factor_event([version], WebhookEvent.FACTOR_WITHDRAWN)
     notifications.queue("withdrawn", version=version, actor=actor, comment=reason)
     return version

@@ -26,6 +26,8 @@ from factordb.models import (
     Release,
     Source,
     Unit,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from tests.factories import (
     ApiKeyFactory,
@@ -65,6 +67,21 @@ def _version(n: int) -> FactorVersion:
     return factory(factor=_factor(n), gwp_set=GwpSetFactory(code=f"S{n}"), author=UserFactory())
 
 
+def _webhook_endpoint(n: int) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint.objects.create(api_key=ApiKeyFactory(), url=f"https://calc{n}.example/hooks",
+                                              secret=f"{n:064x}")
+    endpoint.categories.set([CategoryFactory(code=f"webhook{n}")])
+    return endpoint
+
+
+def _webhook_delivery(n: int) -> WebhookDelivery:
+    # Failed: its page offers the replay.
+    return WebhookDelivery.objects.create(
+        endpoint=_webhook_endpoint(n), event_id=f"{n:032x}", event_type="release.published",
+        payload={"type": "release.published", "data": {"name": f"2026.{n}"}}, status="failed", attempts=12,
+        next_attempt_at="2026-01-01T00:00:00Z", last_status_code=500, last_error="answered 500")
+
+
 def _change_set(n: int) -> ChangeSet:
     draft = DraftVersionFactory()
     change_set = ChangeSet.objects.create(title=f"变更集 {n}", description="理由", kind="version",
@@ -90,6 +107,8 @@ ROW_MAKERS: dict[type[Model], Callable[[int], Model]] = {
     User: lambda n: UserFactory(),
     ApiKey: lambda n: ApiKeyFactory(),
     Group: lambda n: GroupFactory(),
+    WebhookEndpoint: _webhook_endpoint,
+    WebhookDelivery: _webhook_delivery,
 }
 
 

@@ -24,6 +24,8 @@ from factordb.models import (
     Release,
     Source,
     Unit,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from tests.factordb.admin.helpers import admin_url
 from tests.factordb.admin.rows import ROW_MAKERS, registered_models
@@ -31,7 +33,9 @@ from tests.factordb.admin.rows import ROW_MAKERS, registered_models
 REGISTERED = registered_models()
 # An import is written by its services (upload, preview, confirm: who, when, what the preview
 # said) and the drafts it wrote keep their own history; the admin never saves one.
-SHOWN_ONLY = {FactorImport}
+# So are webhook endpoints (registered through the API with a key) and their delivery log;
+# staff manage them with steps of their own (disable, enable, replay), not forms.
+SHOWN_ONLY = {FactorImport, WebhookEndpoint, WebhookDelivery}
 AUDITED = [model for model in REGISTERED if model not in SHOWN_ONLY]
 
 
