@@ -65,7 +65,7 @@ def _on_postgresql(sql: str):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('factordb', '0016_labels_of_version_factor_and_tree_path'),
+        ('factordb', '0017_webhooks'),
     ]
 
     operations = [
