@@ -8,7 +8,6 @@ the exception handler answers those with a 400 as it does for these serializers'
 """
 
 from collections.abc import Mapping
-from datetime import UTC
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -16,9 +15,9 @@ from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
 from api.params import AsOfField
-from api.serializers import DecimalTextField
+from api.serializers import DecimalTextField, MomentTextField
 from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT, MAX_YEAR, MIN_YEAR
-from factordb.representation import decimal_text
+from factordb.representation import decimal_text, moment_text
 from factordb.services.fallback_policy import (
     DEFAULT_POLICY,
     FALLBACKS,
@@ -165,10 +164,8 @@ class WithdrawnFactorSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     region = serializers.CharField()
     year = serializers.IntegerField()
-    withdrawn_at = serializers.DateTimeField(default_timezone=UTC)
+    withdrawn_at = MomentTextField()
 
-
-_WITHDRAWN_AT = WithdrawnFactorSerializer().fields["withdrawn_at"]
 
 
 class ResolutionSerializer(serializers.Serializer):
@@ -216,7 +213,7 @@ class ResolutionSerializer(serializers.Serializer):
     def _withdrawn(withdrawn: dict | None) -> dict | None:
         if withdrawn is None:
             return None
-        return {**withdrawn, "withdrawn_at": _WITHDRAWN_AT.to_representation(withdrawn["withdrawn_at"])}
+        return {**withdrawn, "withdrawn_at": moment_text(withdrawn["withdrawn_at"])}
 
     def to_representation(self, resolution) -> dict:
         # The fields above are the documented shape; a batch renders thousands of answers,

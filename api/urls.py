@@ -24,6 +24,7 @@ ROOT_ENDPOINTS = {
     "resolve": "resolve",
     "calculate": "calculate",
     "changes": "changes",
+    "webhooks": "webhook-list",
     "releases": "release-list",
     "categories": "category-list",
     "regions": "region-list",

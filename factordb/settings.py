@@ -304,6 +304,9 @@ SPECTACULAR_SETTINGS = {
         "VersionStatus": "factordb.constants.FactorStatus",
         # factordb.services.release_contents.ADDED, CHANGED, WITHDRAWN (settings import no services).
         "ReleaseDiffChange": ["added", "changed", "withdrawn"],
+        # factordb.services.fallback_policy.ORDERS and FALLBACKS.
+        "FallbackOrder": ["region_first", "year_first"],
+        "FallbackKind": ["region", "year"],
     },
     # Bodies are documented as JSON only: resolve/ and calculate/ nest lists and objects, which
     # a form cannot carry (DRF still parses one); three body types of one shape also made the

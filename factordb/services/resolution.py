@@ -63,7 +63,7 @@ caller that needs a chosen version in full (calculation) loads it by `version_id
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Context, Decimal
 from functools import cached_property
 
@@ -72,6 +72,7 @@ from django.core.exceptions import ValidationError
 from factordb import units as unit_registry
 from factordb.constants import LifecycleBoundary, Methodology
 from factordb.models import Category, Region, Unit
+from factordb.representation import moment_text
 from factordb.unit_names import UnitNameError, units_named
 
 from .fallback_policy import DEFAULT_POLICY, YEAR, YEAR_FIRST, FallbackPolicy
@@ -382,7 +383,7 @@ def _withdrawn_ahead(usable: list[_Placed], chosen: _Placed | None, rank,
 def _with_withdrawn(reason: str, withdrawn: dict | None) -> str:
     if withdrawn is None:
         return reason
-    moment = withdrawn["withdrawn_at"].astimezone(UTC).isoformat().replace("+00:00", "Z")
+    moment = moment_text(withdrawn["withdrawn_at"])
     return (f"{reason}; factor {withdrawn['factor_public_id']} v{withdrawn['version']} "
             f"({withdrawn['region']} {withdrawn['year']}), which would have answered, "
             f"was withdrawn at {moment}")

@@ -64,7 +64,7 @@ class TestPolicy:
                                                     "fallback_policy": {"order": "year_first"}})
 
         assert response.status_code == 200, response.content
-        assert response.json()["kg_co2e"] == "550.000000"
+        assert response.json()["kg_co2e"] == "550"
         assert response.json()["resolution"]["fallback_policy"]["order"] == "year_first"
 
     def test_calculate_by_public_id_refuses_a_policy_it_could_not_apply(self, api, seeded):
