@@ -184,7 +184,7 @@ STORAGES = {
 # Empty only in development (REQUIRED_IN_PRODUCTION): a per-process cache and eager tasks.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "factordb.cache.RedisCache",
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
