@@ -327,15 +327,15 @@ def compare_report(runs: dict[tuple[str, str], list[float]], rounds: int, other:
         return [n / bare for n, bare in zip(runs[name, scenario], runs[name, "bare view"], strict=True)]
 
     lines = [f"{rounds} rounds, {SECONDS} s a scenario over {CONNECTIONS} connections; other: {other}", "",
-             "| scenario | this: requests/s | other: requests/s | this / bare | other / bare | this / other |",
-             "|---|---:|---:|---:|---:|---:|"]
+             "| scenario | this: requests/s | other: requests/s | this / bare | other / bare "
+             "| this / other |", "|---|---:|---:|---:|---:|---:|"]
     for scenario in COMPARED:
-        mine, theirs = statistics.median(ratios("this", scenario)), statistics.median(ratios("other", scenario))
+        mine, theirs = (statistics.median(ratios(name, scenario)) for name in ("this", "other"))
         lines.append(f"| {scenario} | {statistics.median(runs['this', scenario]):,.0f} | "
                      f"{statistics.median(runs['other', scenario]):,.0f} | {mine:.2f} | {theirs:.2f} | "
                      f"{mine / theirs if scenario != 'bare view' else 1:.2f} |")
-    per_round = ", ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(ratios("this", "detail"), ratios("other", "detail"),
-                                                            strict=True))
+    per_round = ", ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(ratios("this", "detail"),
+                                                            ratios("other", "detail"), strict=True))
     lines += ["", f"detail / bare, this/other, round by round: {per_round}"]
     return lines
 
