@@ -14,6 +14,9 @@ What it does, on the machine it runs on (PostgreSQL and Redis as in CI, wrk inst
 `python -m bench.api --against <another checkout>` compares this code with another's (the
 commit before a change, say) on the cached scenarios, both served at once and taking turns
 for BENCH_ROUNDS rounds: on a shared machine, what one run alone measures moves with the load.
+`python -m bench.api --after-a-publication` measures the cached detail in steady state and in
+the 10 s after one publication made through the services while wrk runs (each run publishes
+one more version of one of the popular factors in the benchmark database).
 """
 
 import json
@@ -340,7 +343,56 @@ def compare_report(runs: dict[tuple[str, str], list[float]], rounds: int, other:
     return lines
 
 
+def publish_one(public_id: str) -> None:
+    """A new version of the factor, published through the services (the official road: a copy of
+    the version in force, as an authority's new edition comes), by a bench user who may."""
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from accounts.models import User
+    from accounts.roles import Role
+    from factordb.models import Factor
+    from factordb.services.editing import factor_version_start_revision
+    from factordb.services.factors import factor_version_publish_official
+
+    publisher, _ = User.objects.get_or_create(username="bench-publisher")
+    roles = (Role.EDITOR, Role.APPROVER)
+    publisher.groups.add(*(Group.objects.get_or_create(name=role.value)[0] for role in roles))
+    draft = factor_version_start_revision(factor=Factor.objects.get(public_id=public_id), actor=publisher)
+    factor_version_publish_official(version=draft, published_at=timezone.now(), actor=publisher)
+
+
+def after_a_publication() -> list[str]:
+    """The cached detail's throughput in steady state, and in the 10 s after one publication
+    made while wrk runs (every kept answer is then of an old generation)."""
+    detail = next(scenario for scenario in scenarios() if scenario.name == "detail")
+    server = start_gunicorn()
+    try:
+        run_wrk(detail, seconds=3, connections=CONNECTIONS, warm_up=True)
+        steady = run_wrk(detail, seconds=10, connections=CONNECTIONS)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(lua_for(detail))
+        during = subprocess.Popen(["wrk", "-t", "1", "-c", str(CONNECTIONS), "-d", "10s", "--timeout", "30s",
+                                   "-s", script.name, f"http://127.0.0.1:{PORT}"],
+                                  stdout=subprocess.PIPE, text=True)
+        publish_one(detail.paths[0].rstrip("/").rsplit("/", 1)[1])
+        result = json.loads(during.communicate()[0].split("RESULT ", 1)[1])
+        os.unlink(script.name)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    after = result["requests"] / (result["duration_us"] / 1e6)
+    return ["| detail | requests/s | p50 ms | p99 ms |", "|---|---:|---:|---:|",
+            f"| steady state | {steady.requests_per_s:,.0f} | {steady.p50_ms:.1f} | {steady.p99_ms:.1f} |",
+            f"| 10 s after a publication | {after:,.0f} | {result['p50_us'] / 1000:.1f} | "
+            f"{result['p99_us'] / 1000:.1f} |", "", f"after / steady: {after / steady.requests_per_s:.2f}"]
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--after-a-publication"]:
+        setup()
+        publish([f"Machine: {machine()}.", *after_a_publication()], "bench-api-publication")
+        return
     if len(sys.argv) == 3 and sys.argv[1] == "--against":
         setup()
         publish([f"Machine: {machine('gunicorn ' + str(WORKERS) + ' sync workers each, wrk 1 thread')}.",
