@@ -5,16 +5,17 @@ A GET answer is kept under its URL, and serves HEAD too (the same answer, whose 
 server drops). A view whose POST is a question too (resolve/, calculate/: the answer
 depends only on the body and the public data) lists "POST" in `cached_methods`, and its
 answers are kept under the URL and the body: calculators send the same bill of materials
-again and again. A request with `Cache-Control: no-cache` is
-worked out afresh (and its answer kept), as HTTP has a client ask for.
+again and again. A request with `Cache-Control: no-cache` is worked out afresh (and its
+answer kept), as HTTP has a client ask for.
 
-Kept with the generation of the public data (factordb.generation) it was worked out in,
-which every committed write renews: after a publication, a release or an edit of reference
-data no cached answer of before is served. Authentication, quotas and content
-negotiation still run for every request (DRF's `initial`); only the work after them is
-saved. Counting the quotas and reading the answer share one round trip to Redis
-(api.throttles.check_quotas). Only 200 JSON answers are kept: errors are cheap and the
-browsable API carries the visitor's session.
+One layer around the view's work, after DRF's `initial` (authentication, permissions, quotas
+and content negotiation run for every request, cached or not): the handler asks the cache for
+the answer kept in the current generation of the public data (factordb.generation) and
+returns it, or works the answer out and keeps it once rendered. Every committed write that
+the public can read renews the generation, so after a publication, a release or an edit of
+reference data no answer of before is served (docs/adr/0028-the-data-generation-cache.md).
+Only 200 JSON answers are kept: errors are cheap and the browsable API carries the
+visitor's session.
 
 Answers are kept only in a cache that every process shares (Redis). Django's local-memory
 cache, used without REDIS_URL, is each process's own: a publication in one process could
@@ -23,6 +24,8 @@ not renew the generation another process keeps its answers under
 """
 
 import hashlib
+from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,15 +34,7 @@ from django.utils.translation import get_language
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.throttles import check_quotas
 from factordb.generation import GENERATION_KEY, cache_is_shared, data_generation
-
-
-class _CachedAnswer(Exception):
-    """Raised from `initial` to skip the handler; handle_exception returns the response."""
-
-    def __init__(self, response: HttpResponse) -> None:
-        self.response = response
 
 
 def _answer_key(request: Request, methods: tuple[str, ...]) -> str | None:
@@ -51,7 +46,7 @@ def _answer_key(request: Request, methods: tuple[str, ...]) -> str | None:
     question = hashlib.sha256(request.get_full_path().encode())
     if method != "GET":
         try:
-            body = request._request.body
+            body = request.body
         except RawPostDataException:  # already read as a stream (a form upload): not kept
             return None
         # The type too: the same bytes as JSON and as a form are different questions.
@@ -65,19 +60,31 @@ def _asks_afresh(request: Request) -> bool:
     return "no-cache" in (directive.strip() for directive in directives.split(","))
 
 
-def _current(found: dict, key: str) -> tuple[str, dict | None]:
-    """The data generation now, and the answer kept under `key` if it was worked out in this
-    generation, from what the quota check read (both in its one round trip to Redis)."""
-    generation = found.get(GENERATION_KEY) or data_generation()
-    stored = found.get(key)
-    return generation, stored if stored is not None and stored["generation"] == generation else None
-
-
 def _restore(stored: dict) -> HttpResponse:
     response = HttpResponse(stored["content"], status=200)
     for name, value in stored["headers"]:
         response[name] = value
     return response
+
+
+def _kept_answer(key: str, *, afresh: bool) -> tuple[str, HttpResponse | None]:
+    """The data generation now, and the answer kept under `key` if it was worked out in this
+    generation; both in one read of the cache."""
+    if afresh:
+        return data_generation(), None
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or data_generation()
+    stored = found.get(key)
+    if stored is None or stored["generation"] != generation:
+        return generation, None
+    return generation, _restore(stored)
+
+
+def _keep(key: str, generation: str, response: Response) -> None:
+    # Vary is set again by the view and the middleware on every answer, kept or not.
+    headers = [(name, value) for name, value in response.items() if name != "Vary"]
+    cache.set(key, {"generation": generation, "content": response.content, "headers": headers},
+              settings.API_CACHE_SECONDS)
 
 
 class CachedReadMixin:
@@ -86,37 +93,25 @@ class CachedReadMixin:
 
     cached_methods: tuple[str, ...] = ("GET",)
 
-    def check_throttles(self, request: Request) -> None:
-        # The last step of DRF's `initial`: the request is authenticated and its renderer chosen.
-        self._answer_key = _answer_key(request, self.cached_methods)
-        if self._answer_key is None:
-            return super().check_throttles(request)
-        # The generation is read before the answer is worked out: if a write lands meanwhile,
-        # the answer is kept under the old generation, which no later request will accept.
-        if _asks_afresh(request):
-            check_quotas(self, request)
-            self._generation, self._stored = data_generation(), None
-        else:
-            self._generation, self._stored = _current(
-                check_quotas(self, request, [GENERATION_KEY, self._answer_key]), self._answer_key)
-
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        if getattr(self, "_stored", None) is not None:
-            raise _CachedAnswer(_restore(self._stored))
+        key = _answer_key(request, self.cached_methods)
+        if key is not None:
+            # DRF's dispatch calls the handler named after the method next (a ViewSet binds
+            # its actions under those names the same way): for this request, one that asks
+            # the cache first.
+            method = request.method.lower()
+            setattr(self, method, partial(self._answer_from_cache, getattr(self, method), key))
 
-    def handle_exception(self, exc: Exception):
-        if isinstance(exc, _CachedAnswer):
-            return exc.response
-        return super().handle_exception(exc)
-
-    def finalize_response(self, request: Request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        key = getattr(self, "_answer_key", None)
-        if key and isinstance(response, Response) and response.status_code == 200:
-            response.render()
-            # Vary is set again by the middleware on every answer, cached or not.
-            headers = [(name, value) for name, value in response.items() if name != "Vary"]
-            cache.set(key, {"generation": self._generation, "content": response.content, "headers": headers},
-                      settings.API_CACHE_SECONDS)
+    def _answer_from_cache(self, work_out: Callable[..., HttpResponse], key: str, request: Request,
+                           *args, **kwargs) -> HttpResponse:
+        # The generation is read before the answer is worked out: if a write lands meanwhile,
+        # the answer is kept under the old generation, which no later request will accept.
+        generation, kept = _kept_answer(key, afresh=_asks_afresh(request))
+        if kept is not None:
+            return kept
+        response = work_out(request, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code == 200:
+            # Kept as the client gets it: rendered by the renderer negotiation chose.
+            response.add_post_render_callback(partial(_keep, key, generation))
         return response

@@ -10,6 +10,13 @@ What it does, on the machine it runs on (PostgreSQL and Redis as in CI, wrk inst
    connections for throughput, and over one connection for the latency comparison;
 4. prints requests/s, p50 and p99, each scenario's ratio to the bare view, and whether the
    targets of the API issue hold. Non-2xx answers fail the run: a fast error is no result.
+
+`python -m bench.api --against <another checkout>` compares this code with another's (the
+commit before a change, say) on the cached scenarios, both served at once and taking turns
+for BENCH_ROUNDS rounds: on a shared machine, what one run alone measures moves with the load.
+`python -m bench.api --after-a-publication` measures the cached detail in steady state and in
+the 10 s after one publication made through the services while wrk runs (each run publishes
+one more version of one of the popular factors in the benchmark database).
 """
 
 import json
@@ -17,6 +24,7 @@ import os
 import platform
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -158,11 +166,12 @@ def lua_for(scenario: Scenario) -> str:
             + DONE_LUA)
 
 
-def run_wrk(scenario: Scenario, *, seconds: int, connections: int, warm_up: bool = False) -> Figures | None:
+def run_wrk(scenario: Scenario, *, seconds: int, connections: int, warm_up: bool = False,
+            port: int = PORT) -> Figures | None:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua_for(scenario))
     command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
-               "-s", script.name, f"http://127.0.0.1:{PORT}"]
+               "-s", script.name, f"http://127.0.0.1:{port}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     os.unlink(script.name)
     result = json.loads(out.split("RESULT ", 1)[1])
@@ -175,16 +184,17 @@ def run_wrk(scenario: Scenario, *, seconds: int, connections: int, warm_up: bool
                    result["p50_us"] / 1000, result["p99_us"] / 1000)
 
 
-def start_gunicorn() -> subprocess.Popen:
+def start_gunicorn(code: Path = ROOT, port: int = PORT) -> subprocess.Popen:
+    """gunicorn serving the checkout at `code` (this one unless told) on `port`."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "factordb.wsgi:application", "--workers", str(WORKERS), "--bind",
-         f"127.0.0.1:{PORT}", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **SERVER_ENV})
+         f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=code, env={**os.environ, **SERVER_ENV})
     # Ready when the bare view answers: the port opens before the workers have loaded Django.
     for _ in range(300):
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/bare/", timeout=2) as answer:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=2) as answer:
                 if answer.status == 200:
                     return server
         except OSError:
@@ -285,7 +295,109 @@ def publish(lines: list[str], name: str) -> None:
     (ROOT / "var" / f"{name}.md").write_text("\n".join(lines) + "\n")
 
 
+COMPARED = ("bare view", "detail", "list, 3 filters", REPEATED_BATCH)
+
+
+def compare(other: Path, rounds: int) -> list[str]:
+    """This checkout against the one at `other`, both served at once on the same database, the
+    cached scenarios taking turns (ABBA) for `rounds` rounds: on a shared machine, load that
+    comes and goes falls on both alike. Each figure is a median over the rounds; a ratio is
+    to the same server's bare view in the same round."""
+    plan = [scenario for scenario in scenarios() if scenario.name in COMPARED]
+    servers = {"this": (ROOT, PORT), "other": (other.resolve(), PORT + 1)}
+    started = [start_gunicorn(code, port) for code, port in servers.values()]
+    runs: dict[tuple[str, str], list[float]] = {}
+    try:
+        for scenario in plan:
+            for _, port in servers.values():
+                run_wrk(scenario, seconds=3, connections=CONNECTIONS, warm_up=True, port=port)
+        for number in range(rounds):
+            order = list(servers.items()) if number % 2 == 0 else list(reversed(servers.items()))
+            for scenario in plan:
+                for name, (_, port) in order:
+                    figures = run_wrk(scenario, seconds=SECONDS, connections=CONNECTIONS, port=port)
+                    runs.setdefault((name, scenario.name), []).append(figures.requests_per_s)
+            print(f"  round {number + 1} of {rounds} done", flush=True)
+    finally:
+        for server in started:
+            server.terminate()
+            server.wait(timeout=30)
+    return compare_report(runs, rounds, other)
+
+
+def compare_report(runs: dict[tuple[str, str], list[float]], rounds: int, other: Path) -> list[str]:
+    def ratios(name: str, scenario: str) -> list[float]:
+        return [n / bare for n, bare in zip(runs[name, scenario], runs[name, "bare view"], strict=True)]
+
+    lines = [f"{rounds} rounds, {SECONDS} s a scenario over {CONNECTIONS} connections; other: {other}", "",
+             "| scenario | this: requests/s | other: requests/s | this / bare | other / bare "
+             "| this / other |", "|---|---:|---:|---:|---:|---:|"]
+    for scenario in COMPARED:
+        mine, theirs = (statistics.median(ratios(name, scenario)) for name in ("this", "other"))
+        lines.append(f"| {scenario} | {statistics.median(runs['this', scenario]):,.0f} | "
+                     f"{statistics.median(runs['other', scenario]):,.0f} | {mine:.2f} | {theirs:.2f} | "
+                     f"{mine / theirs if scenario != 'bare view' else 1:.2f} |")
+    per_round = ", ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(ratios("this", "detail"),
+                                                            ratios("other", "detail"), strict=True))
+    lines += ["", f"detail / bare, this/other, round by round: {per_round}"]
+    return lines
+
+
+def publish_one(public_id: str) -> None:
+    """A new version of the factor, published through the services (the official road: a copy of
+    the version in force, as an authority's new edition comes), by a bench user who may."""
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from accounts.models import User
+    from accounts.roles import Role
+    from factordb.models import Factor
+    from factordb.services.editing import factor_version_start_revision
+    from factordb.services.factors import factor_version_publish_official
+
+    publisher, _ = User.objects.get_or_create(username="bench-publisher")
+    roles = (Role.EDITOR, Role.APPROVER)
+    publisher.groups.add(*(Group.objects.get_or_create(name=role.value)[0] for role in roles))
+    draft = factor_version_start_revision(factor=Factor.objects.get(public_id=public_id), actor=publisher)
+    factor_version_publish_official(version=draft, published_at=timezone.now(), actor=publisher)
+
+
+def after_a_publication() -> list[str]:
+    """The cached detail's throughput in steady state, and in the 10 s after one publication
+    made while wrk runs (every kept answer is then of an old generation)."""
+    detail = next(scenario for scenario in scenarios() if scenario.name == "detail")
+    server = start_gunicorn()
+    try:
+        run_wrk(detail, seconds=3, connections=CONNECTIONS, warm_up=True)
+        steady = run_wrk(detail, seconds=10, connections=CONNECTIONS)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(lua_for(detail))
+        during = subprocess.Popen(["wrk", "-t", "1", "-c", str(CONNECTIONS), "-d", "10s", "--timeout", "30s",
+                                   "-s", script.name, f"http://127.0.0.1:{PORT}"],
+                                  stdout=subprocess.PIPE, text=True)
+        publish_one(detail.paths[0].rstrip("/").rsplit("/", 1)[1])
+        result = json.loads(during.communicate()[0].split("RESULT ", 1)[1])
+        os.unlink(script.name)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    after = result["requests"] / (result["duration_us"] / 1e6)
+    return ["| detail | requests/s | p50 ms | p99 ms |", "|---|---:|---:|---:|",
+            f"| steady state | {steady.requests_per_s:,.0f} | {steady.p50_ms:.1f} | {steady.p99_ms:.1f} |",
+            f"| 10 s after a publication | {after:,.0f} | {result['p50_us'] / 1000:.1f} | "
+            f"{result['p99_us'] / 1000:.1f} |", "", f"after / steady: {after / steady.requests_per_s:.2f}"]
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--after-a-publication"]:
+        setup()
+        publish([f"Machine: {machine()}.", *after_a_publication()], "bench-api-publication")
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "--against":
+        setup()
+        publish([f"Machine: {machine('gunicorn ' + str(WORKERS) + ' sync workers each, wrk 1 thread')}.",
+                 *compare(Path(sys.argv[2]), int(os.environ.get("BENCH_ROUNDS", "5")))], "bench-api-compare")
+        return
     written = setup()
     if written:
         print("generated:", ", ".join(f"{table} {rows:,}" for table, rows in written.items()))

@@ -72,8 +72,8 @@ from factordb.services.imports.columns import (
 
 # The largest list one file holds. A longer list is refused with the count, so that a file
 # never silently lacks factors; a whole edition is the release downloads' business. Bounded by
-# the XLSX: openpyxl writes about 0.3 ms a row in pure Python, some 6 s for 20,000 rows (CSV
-# and JSON take a tenth of that), and a web worker is held meanwhile.
+# the XLSX, which openpyxl writes in pure Python, about ten times slower than CSV and JSON
+# (bench/RESULTS.md), and a web worker is held meanwhile.
 MAX_ROWS = 20_000
 CHUNK_SIZE = 2_000
 SHEET_NAME = "factors"

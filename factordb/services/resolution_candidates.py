@@ -79,8 +79,8 @@ def candidates_in_scope(wanted: dict[int, Scope], unit_ids: list[int], *, as_of:
 def _factors_in_scope(wanted: dict[int, Scope], unit_ids: list[int]) -> RawSQL:
     """The ids of the factors the keys may use: per category, its keys' regions and years.
 
-    Written as SQL because the ORM spends ~0.15 ms building each lookup, and three per
-    category made a large batch's query cost more to build than to run. Table and column
+    Written as SQL because building the ORM's lookups, three per category, made a large
+    batch's query cost more to build than to run (bench/RESULTS.md). Table and column
     names come from the model; every value is a parameter."""
     quote = connection.ops.quote_name
     column = {name: quote(Factor._meta.get_field(name).column) for name in ("id", "category", "region",

@@ -1,32 +1,37 @@
-"""The short way to JSON gives what DRF's own negotiation gives, and leaves it the rest."""
+"""DRF's own content negotiation: JSON unless a browser asks for the browsable API, and 406 for
+what the API cannot give."""
 
 import pytest
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
-from rest_framework.request import Request
-from rest_framework.test import APIRequestFactory
 
-from api.negotiation import JsonFirstNegotiation
+pytestmark = pytest.mark.django_db
 
-RENDERERS = [JSONRenderer(), BrowsableAPIRenderer()]
-
-
-def _request(accept: str | None, query: str = "") -> Request:
-    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
-    return Request(APIRequestFactory().get(f"/api/v1/units/{query}", **headers))
+URL = "/api/v1/units/"
 
 
 @pytest.mark.parametrize(("accept", "query"), [
-    (None, ""), ("*/*", ""), ("application/json", ""), ("text/html", ""),
-    ("text/html,application/xhtml+xml,*/*;q=0.8", ""), ("application/json; indent=4", ""),
-    ("*/*", "?format=api"), (None, "?format=json"),
+    (None, ""), ("*/*", ""), ("application/json", ""), ("application/json; indent=4", ""),
+    (None, "?format=json"), ("*/*", "?format=json"),
 ])
-def test_it_chooses_what_drf_chooses(accept, query):
-    ours = JsonFirstNegotiation().select_renderer(_request(accept, query), RENDERERS)
-    drfs = DefaultContentNegotiation().select_renderer(_request(accept, query), RENDERERS)
-    assert (type(ours[0]), ours[1]) == (type(drfs[0]), drfs[1])
+def test_calculators_get_json(api, accept, query):
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+
+    response = api.get(f"{URL}{query}", **headers)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(("accept", "query"), [
+    ("text/html", ""), ("text/html,application/xhtml+xml,*/*;q=0.8", ""), ("*/*", "?format=api"),
+])
+def test_browsers_get_the_browsable_api(api, accept, query):
+    response = api.get(f"{URL}{query}", HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_an_unacceptable_accept_is_still_a_406(api):
-    response = api.get("/api/v1/units/", HTTP_ACCEPT="application/xml")
+    response = api.get(URL, HTTP_ACCEPT="application/xml")
     assert response.status_code == 406
+    assert response.json()["error"]["code"] == "not_acceptable"

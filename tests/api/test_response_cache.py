@@ -54,6 +54,37 @@ def test_head_is_answered_from_the_answer_kept_for_get(api, published, django_as
     assert head["ETag"] == first["ETag"]
 
 
+def test_an_answer_kept_for_head_serves_get_in_full(api, published, django_assert_num_queries):
+    url = f"/api/v1/factors/{published.factor.public_id}/"
+    api.head(url)
+
+    with django_assert_num_queries(0):
+        get = api.get(url)
+
+    assert get.status_code == 200
+    assert get.json()["public_id"] == published.factor.public_id
+
+
+def test_a_kept_answer_carries_the_headers_of_one_worked_out(api, published):
+    url = f"/api/v1/factors/{published.factor.public_id}/"
+    fresh = api.get(url, HTTP_CACHE_CONTROL="no-cache")
+
+    kept = api.get(url)
+
+    for name in ("Content-Type", "Allow", "Vary", "ETag"):
+        assert kept[name] == fresh[name], name
+
+
+def test_an_error_is_worked_out_each_time(api, published, django_assert_max_num_queries):
+    missing = "/api/v1/factors/EF0000000000/"
+    assert api.get(missing).status_code == 404
+
+    with django_assert_max_num_queries(20) as again:
+        assert api.get(missing).status_code == 404
+
+    assert len(again.captured_queries) > 0
+
+
 def test_a_query_string_is_a_different_answer(api, published):
     api.get("/api/v1/factors/")
     other = api.get("/api/v1/factors/", {"year": published.factor.year + 1})
