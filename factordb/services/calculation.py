@@ -192,7 +192,9 @@ def _convert(amount: Decimal, unit: str, source: Unit, factor_unit: Unit) -> Dec
     try:
         return units.convert(amount, source.pint_expression, factor_unit.pint_expression)
     except units.UnitError as exc:  # two stored units that disagree with their declared dimension
-        raise ValidationError({"unit": str(exc)}) from exc
+        raise ValidationError({"unit": _(
+            "单位登记表无法把“%(unit)s”换算为“%(factor_unit)s”：两者的 pint 表达式与声明的量纲不符。")
+            % {"unit": unit, "factor_unit": factor_unit.code}}) from exc
 
 
 def _compute(version: FactorVersion, amount: Decimal, unit: str, converted: Decimal,

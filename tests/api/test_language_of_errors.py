@@ -15,7 +15,7 @@ from factordb.models import FactorVersion, GwpValue, Release
 from factordb.services.resolution import MAX_KEYS
 from factordb.services.review import factor_version_withdraw
 from factordb.services.seed import seed_load
-from tests.factories import StaffUserFactory
+from tests.factories import StaffUserFactory, UnitFactory
 from tests.languages import assert_error_in, assert_texts_in
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,13 @@ def test_each_calculate_error(seeded, client, language, case, change, field):
     if "key" in change:
         del body["public_id"]
     assert_error_in(language, client.post("/api/v1/calculate/", body, format="json"), 400, {field})
+
+
+def test_a_unit_whose_expression_contradicts_its_dimension(seeded, client, language):
+    UnitFactory(code="kWh-wrong", symbol="kWh-wrong", pint_expression="t", dimension="energy")
+    body = {"public_id": a_published(factor__unit__code="kWh").factor.public_id, "amount": "1",
+            "unit": "kWh-wrong"}
+    assert_error_in(language, client.post("/api/v1/calculate/", body, format="json"), 400, {"unit"})
 
 
 def test_no_version_in_a_release(seeded, client, language):
