@@ -30,7 +30,7 @@ class ApiKeyGuessing(Exception):
     """Too many refused keys from one address: no key from it is looked at for a while."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many refused API keys from this address.")
+        super().__init__(_("此地址被拒绝的 API 密钥过多。"))
         self.retry_after = retry_after
 
 
@@ -112,12 +112,12 @@ def api_key_authenticate(raw: str, *, address: str) -> ApiKey:
 def _active_key(raw: str) -> ApiKey:
     parts = raw.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
-        raise ApiKeyRefused("Malformed API key.")
+        raise ApiKeyRefused(_("API 密钥格式有误。"))
     key = ApiKey.objects.filter(prefix=parts[1]).first()
     if key is None or not hmac.compare_digest(key.secret_hash, _digest(parts[2])):
-        raise ApiKeyRefused("Unknown API key.")
+        raise ApiKeyRefused(_("未知的 API 密钥。"))
     if key.revoked_at is not None:
-        raise ApiKeyRefused("This API key has been revoked.")
+        raise ApiKeyRefused(_("此 API 密钥已被吊销。"))
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)

@@ -8,8 +8,11 @@ naming the origin.
 """
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from api.exceptions import error_body, is_api
+from api.language import client_language, stating_language
 
 ALLOW_ORIGIN = "Access-Control-Allow-Origin"
 
@@ -28,15 +31,19 @@ class RefuseForeignPreflightMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if is_api(request) and is_preflight(request) and not response.has_header(ALLOW_ORIGIN):
-            return _refusal(request.headers.get("Origin", "(none)"))
+            # CorsMiddleware answered the preflight itself: no language was chosen yet.
+            language = client_language(request)
+            with translation.override(language):
+                return _refusal(request.headers.get("Origin"), language)
         return response
 
 
-def _refusal(origin: str) -> JsonResponse:
-    reason = (f"The origin {origin!r} may not call this API from a browser; "
-              "the site's operator lists the allowed origins in CORS_ALLOWED_ORIGINS.")
-    body = error_body(403, "Cross-origin request refused: origin not allowed.")
+def _refusal(origin: str | None, language: str) -> JsonResponse:
+    reason = _("来源 %(origin)s 不得从浏览器调用本 API；"
+               "本站运营方在 CORS_ALLOWED_ORIGINS 中列出允许的来源。") % {
+        "origin": repr(_("（无）") if origin is None else origin)}
+    body = error_body(403, _("已拒绝跨源请求：来源不在允许之列。"))
     body["error"]["details"] = {"origin": [reason]}
     answer = JsonResponse(body, status=403)
     answer["Vary"] = "Origin"
-    return answer
+    return stating_language(answer, language)

@@ -57,7 +57,9 @@ def _as_drf(exc: Exception) -> Exception:
         conflict.status_code, conflict.default_code = status.HTTP_409_CONFLICT, "conflict"
         return conflict
     if isinstance(exc, Http404):
-        return exceptions.NotFound(str(exc) or None)
+        # Django's messages here ("No Release matches the given query.") are English whatever
+        # the language; the views that can say more raise DRF's NotFound with their own words.
+        return exceptions.NotFound()
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
     return exc

@@ -13,6 +13,21 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+def client_language(request: HttpRequest) -> str:
+    """The language an /api/ answer is in: the language cookie, else Accept-Language, else
+    the default (never the address's prefix: the API has none)."""
+    return translation.get_language_from_request(request, check_path=False)
+
+
+def stating_language(response: HttpResponse, language: str) -> HttpResponse:
+    """An answer given before LocaleMiddleware (a refusal by an outer middleware) states its
+    language as LocaleMiddleware states it on the others."""
+    response.headers.setdefault("Content-Language", language)
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
 
 
 class ApiLanguageMiddleware:
@@ -21,7 +36,7 @@ class ApiLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):
-            language = translation.get_language_from_request(request, check_path=False)
+            language = client_language(request)
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -5,13 +5,16 @@ interpreter's stack (a RecursionError, answered 500). No request of ours needs m
 few levels; the limit is documented in the README.
 """
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from factordb.bounds import MAX_JSON_DEPTH
 from factordb.nul_characters import MESSAGE, NUL
 
-TOO_DEEP = f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels of arrays and objects."
+
+def _too_deep() -> str:
+    return _("JSON 请求体的数组和对象嵌套超过 %(depth)d 层。") % {"depth": MAX_JSON_DEPTH}
 
 
 class BoundedJSONParser(JSONParser):
@@ -19,12 +22,12 @@ class BoundedJSONParser(JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError(TOO_DEEP) from exc
+            raise ParseError(_too_deep()) from exc
         if json_depth(data) > MAX_JSON_DEPTH:
-            raise ParseError(TOO_DEEP)
+            raise ParseError(_too_deep())
         if holds_nul(data):
             # PostgreSQL refuses text holding a NUL: refused here, before any query.
-            raise ParseError(f"A string of the JSON body {MESSAGE}")
+            raise ParseError(_("JSON 请求体中的某个字符串%(message)s") % {"message": MESSAGE})
         return data
 
 

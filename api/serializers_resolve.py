@@ -27,7 +27,7 @@ from factordb.services.fallback_policy import (
     FallbackPolicy,
     fallback_policy,
 )
-from factordb.services.resolution import MAX_KEYS, ResolveKey
+from factordb.services.resolution import MAX_KEYS, ResolveKey, too_many_keys
 
 
 class ResolveKeySerializer(serializers.Serializer):
@@ -114,7 +114,7 @@ class FallbackPolicySerializer(serializers.Serializer):
         # A misspelt part ("max_year_back") silently ignored would answer under another policy.
         if isinstance(data, Mapping) and (unknown := sorted(set(data) - set(self.fields), key=str)):
             raise serializers.ValidationError({
-                str(name): [f"unknown part of a fallback policy; the parts are {', '.join(self.fields)}"]
+                str(name): [_("回退策略中没有这一项；各项为 %(parts)s") % {"parts": ", ".join(self.fields)}]
                 for name in unknown})
         return super().to_internal_value(data)
 
@@ -140,7 +140,7 @@ class ResolveRequestSerializer(serializers.Serializer):
         keys = data.get("keys") if hasattr(data, "get") else None
         if isinstance(keys, list) and len(keys) > MAX_KEYS:
             raise serializers.ValidationError(
-                {"keys": [f"at most {MAX_KEYS} keys per request, got {len(keys)}"]})
+                {"keys": [too_many_keys(len(keys))]})
         return super().to_internal_value(data)
 
     def resolve_keys(self) -> list[ResolveKey]:

@@ -9,6 +9,10 @@ from factordb.models import Gas, GwpSet
 class GwpError(ValueError):
     """A gas in a breakdown that the GWP set has no value for."""
 
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing  # the gas codes, for a message in the reader's language
+        super().__init__(f"no GWP for {', '.join(missing)}")
+
 
 def co2e_from_breakdown(amounts: Mapping[str, Decimal], gwp: Mapping[str, Decimal]) -> Decimal:
     """kg CO2e of a breakdown {gas code: kg gas} under GWPs {gas code: GWP}.
@@ -18,7 +22,7 @@ def co2e_from_breakdown(amounts: Mapping[str, Decimal], gwp: Mapping[str, Decima
     """
     missing = sorted(code for code in amounts if code not in gwp)
     if missing:
-        raise GwpError(f"no GWP for {', '.join(missing)}")
+        raise GwpError(missing)
     return sum((Decimal(amount) * Decimal(gwp[code]) for code, amount in amounts.items()),
                Decimal(0))
 

@@ -10,10 +10,16 @@ parser (api/parsers.py).
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from api.language import client_language, stating_language
 
 NUL = "\x00"
-MESSAGE = "contains a NUL character (\\u0000), which no value of this platform holds."
+MESSAGE = gettext_lazy("含有 NUL 字符（\\u0000），本平台的任何值都不含此字符。")
 
 
 # Headers whose values reach a query: the API key is looked up by its prefix.
@@ -39,7 +45,12 @@ class RefuseNulCharactersMiddleware:
         places = nul_places(request)
         if not places:
             return self.get_response(request)
+        # Refused before LocaleMiddleware has chosen a language: chosen here by the same rules.
         if request.path.startswith("/api/"):
-            return JsonResponse({"error": {"code": "invalid", "message": "The request has invalid values.",
-                                           "details": {place: [MESSAGE] for place in places}}}, status=400)
-        return HttpResponseBadRequest(f"{', '.join(places)}: {MESSAGE}", content_type="text/plain")
+            language = client_language(request)
+            with translation.override(language):
+                body = {"error": {"code": "invalid", "message": _("请求中有无效的值。"),
+                                  "details": {place: [str(MESSAGE)] for place in places}}}
+            return stating_language(JsonResponse(body, status=400), language)
+        with translation.override(translation.get_language_from_path(request.path) or settings.LANGUAGE_CODE):
+            return HttpResponseBadRequest(f"{', '.join(places)}: {MESSAGE}", content_type="text/plain")

@@ -12,6 +12,8 @@ other Unicode normalisation: NFKC would turn the superscript in 10⁴ into a pla
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from factordb.models import Unit, UnitAlias
 from factordb.models.reference import normal_unit_name as normal_name
@@ -19,7 +21,7 @@ from factordb.models.reference import normal_unit_name as normal_name
 # The longest code, symbol or alias the registry can store.
 MAX_NAME_LENGTH = max(Unit._meta.get_field("code").max_length, Unit._meta.get_field("symbol").max_length,
                       UnitAlias._meta.get_field("alias").max_length)
-ACCEPTED = "give the code, symbol or an alias of a unit in units/"
+ACCEPTED = gettext_lazy("请给出 units/ 中某个单位的代码、符号或别名")
 
 
 class UnitNameError(ValueError):
@@ -56,13 +58,15 @@ def _pick(name: str, texts: set[str], found: list[Unit], aliases: dict[str, Unit
     # anyway (a unit added since) names nothing rather than whichever is looked at first.
     if by_alias and {u.pk for u in by_code + by_symbol} - {by_alias[0].pk}:
         codes = ", ".join(sorted({u.code for u in by_code + by_symbol + by_alias}))
-        return UnitNameError(f"'{name}' names several units ({codes}): give the code")
+        return UnitNameError(_("“%(name)s”指向多个单位（%(codes)s）：请给出代码")
+                             % {"name": name, "codes": codes})
     # A code wins over another unit's identical symbol (codes are unique, symbols need not be).
     if by_code:
         return by_code[0]
     if len(by_symbol) > 1:
         codes = ", ".join(sorted(unit.code for unit in by_symbol))
-        return UnitNameError(f"'{name}' is the symbol of several units ({codes}): give the code")
+        return UnitNameError(_("“%(name)s”是多个单位的符号（%(codes)s）：请给出代码")
+                             % {"name": name, "codes": codes})
     if by_symbol or by_alias:
         return (by_symbol or by_alias)[0]
-    return UnitNameError(f"unknown unit '{name}': {ACCEPTED}")
+    return UnitNameError(_("未知的单位“%(name)s”：%(accepted)s") % {"name": name, "accepted": ACCEPTED})

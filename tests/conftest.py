@@ -66,6 +66,14 @@ def _default_language_after_each_test():
 
 
 @pytest.fixture
+def english():
+    """English active, for tests that read a service's messages in English (Chinese is the
+    default language; tests/api/test_language_of_errors.py checks both)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def shared_cache(settings, tmp_path):
     """A cache every process shares, which answers and pages are kept in: Redis when REDIS_URL
     is set, else a file cache, which the processes of one machine share."""

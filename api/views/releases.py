@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -164,6 +165,14 @@ class ReleaseViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "name"
     lookup_value_regex = "[^/]+"
     pagination_class = None
+
+    def get_object(self) -> Release:
+        # Django's own 404 message ("No Release matches …") is English whatever the client asked.
+        release = self.filter_queryset(self.get_queryset()).filter(name=self.kwargs["name"]).first()
+        if release is None:
+            raise NotFound(_("没有名为“%(name)s”的已发布版本。") % {"name": self.kwargs["name"]})
+        self.check_object_permissions(self.request, release)
+        return release
 
     @extend_schema(
         summary="What changed between two releases: factors with their versions and values",

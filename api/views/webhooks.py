@@ -3,9 +3,11 @@
 A key sees only its own endpoints: another key's answers 404, as one that never existed.
 """
 
-from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,7 +27,7 @@ KEY_ERRORS = {
 
 
 class HoldsApiKey(permissions.BasePermission):
-    message = "Webhooks are registered with an API key: send `Authorization: Api-Key <key>`."
+    message = gettext_lazy("登记 webhook 需要 API 密钥：请发送 `Authorization: Api-Key <key>`。")
 
     def has_permission(self, request: Request, view) -> bool:
         return isinstance(request.auth, ApiKey)
@@ -65,7 +67,7 @@ class WebhookDetail(generics.GenericAPIView):
     def get_object(self) -> WebhookEndpoint:
         endpoint = webhooks.own_endpoints(self.request.auth).filter(pk=self.kwargs["pk"]).first()
         if endpoint is None:
-            raise Http404("No such webhook endpoint.")
+            raise NotFound(_("没有这个 webhook 端点。"))
         return endpoint
 
     @extend_schema(summary="One of the key's webhook endpoints",

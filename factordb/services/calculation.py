@@ -32,6 +32,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from factordb import gwp, units
 from factordb.bounds import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT
@@ -105,19 +106,18 @@ def calculate(*, amount, unit: str, public_id: str | None = None, key: ResolveKe
 
 def _parse_amount(value) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
-        raise ValidationError({"amount": "must be a number"})
+        raise ValidationError({"amount": _("须为数值。")})
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise ValidationError({"amount": f"'{value}' is not a number"}) from exc
+        raise ValidationError({"amount": _("“%(value)s”不是数值。") % {"value": value}}) from exc
     if not amount.is_finite():
-        raise ValidationError({"amount": f"'{value}' is not a finite number"})
+        raise ValidationError({"amount": _("“%(value)s”不是有限的数值。") % {"value": value}})
     if amount < 0:
-        raise ValidationError({"amount": f"must not be negative, got {value}"})
+        raise ValidationError({"amount": _("不能为负数，收到 %(value)s。") % {"value": value}})
     if amount > MAX_AMOUNT or (amount and amount.normalize().as_tuple().exponent < -AMOUNT_DECIMAL_PLACES):
-        raise ValidationError({"amount": (
-            f"must be at most {MAX_AMOUNT:.0E} with at most {AMOUNT_DECIMAL_PLACES} decimal places, "
-            f"got {value}")})
+        raise ValidationError({"amount": _("至多为 %(max)s，且至多 %(places)d 位小数；收到 %(value)s。") % {
+            "max": f"{MAX_AMOUNT:.0E}", "places": AMOUNT_DECIMAL_PLACES, "value": value}})
     return amount
 
 
@@ -125,20 +125,31 @@ def _gwp_set(code: str) -> GwpSet:
     found = GwpSet.objects.filter(code=code).first()
     if found is None:
         known = ", ".join(GwpSet.objects.values_list("code", flat=True))
-        raise ValidationError({"gwp_set": f"unknown GWP set '{code}' (known: {known})"})
+        raise ValidationError({"gwp_set": _("未知的 GWP 集“%(code)s”（已有：%(known)s）。") % {
+            "code": code, "known": known}})
     return found
 
 
 def _find_version(*, public_id, key, as_of, release, policy) -> tuple[FactorVersion, Resolution | None]:
     if (public_id is None) == (key is None):
-        raise ValidationError({"public_id": "give either a factor public_id or a resolution key, not both"})
+        raise ValidationError({"public_id": _("请给出因子的 public_id 或解析键（key）之一，不要两者都给。")})
     if policy is not None and key is None:
-        raise ValidationError({"fallback_policy": "applies to a resolution key, not to a public_id"})
+        raise ValidationError({"fallback_policy": _("回退策略只适用于解析键（key），不适用于 public_id。")})
     if release is not None and not Release.objects.filter(name=release).exists():
-        raise ValidationError({"release": f"unknown release '{release}'"})
+        raise ValidationError({"release": _("未知的发布版本“%(name)s”") % {"name": release}})
     if key is not None:
         return _version_by_key(key, as_of=as_of, release=release, policy=policy or DEFAULT_POLICY)
     return _version_by_public_id(public_id, as_of=as_of, release=release), None
+
+
+def _no_version_message(public_id: str, *, as_of, release) -> str:
+    if release:
+        return _("因子“%(id)s”在发布版本 %(release)s 中没有已发布的版本") % {
+            "id": public_id, "release": release}
+    if as_of:
+        return _("因子“%(id)s”在 %(moment)s 时没有有效的已发布版本") % {"id": public_id,
+                                                                  "moment": as_of.isoformat()}
+    return _("因子“%(id)s”没有已发布的版本") % {"id": public_id}
 
 
 def _with_gases(versions):
@@ -150,8 +161,7 @@ def _version_by_public_id(public_id: str, *, as_of, release) -> FactorVersion:
     version = _with_gases(visible_versions(as_of=as_of, release=release)).filter(
         factor__public_id=public_id).first()
     if version is None:
-        where = f"in release {release}" if release else f"in force at {as_of.isoformat()}" if as_of else ""
-        raise ValidationError({"public_id": f"no published version of factor '{public_id}' {where}".strip()})
+        raise ValidationError({"public_id": _no_version_message(public_id, as_of=as_of, release=release)})
     return version
 
 
@@ -175,13 +185,16 @@ def _registry_unit(unit: str) -> Unit:
 
 def _convert(amount: Decimal, unit: str, source: Unit, factor_unit: Unit) -> Decimal:
     if source.dimension != factor_unit.dimension:
-        raise ValidationError({"unit": (
-            f"cannot convert '{unit}' ({source.dimension}) to '{factor_unit.code}' "
-            f"({factor_unit.dimension}), the factor's activity unit: different physical dimensions")})
+        raise ValidationError({"unit": _(
+            "无法把“%(unit)s”（%(dimension)s）换算为因子的活动单位“%(factor_unit)s”（%(factor_dimension)s）："
+            "物理量纲不同。") % {"unit": unit, "dimension": source.dimension, "factor_unit": factor_unit.code,
+                            "factor_dimension": factor_unit.dimension}})
     try:
         return units.convert(amount, source.pint_expression, factor_unit.pint_expression)
     except units.UnitError as exc:  # two stored units that disagree with their declared dimension
-        raise ValidationError({"unit": str(exc)}) from exc
+        raise ValidationError({"unit": _(
+            "单位登记表无法把“%(unit)s”换算为“%(factor_unit)s”：两者的 pint 表达式与声明的量纲不符。")
+            % {"unit": unit, "factor_unit": factor_unit.code}}) from exc
 
 
 def _compute(version: FactorVersion, amount: Decimal, unit: str, converted: Decimal,
@@ -207,7 +220,8 @@ def _from_breakdown(rows: list[GasAmount], converted: Decimal, gwp_row: GwpSet):
     try:
         total = gwp.co2e_from_breakdown(emitted, values)
     except gwp.GwpError as exc:
-        raise ValidationError({"gwp_set": f"{gwp_row.code}: {exc}"}) from exc
+        raise ValidationError({"gwp_set": _("%(set)s：没有 %(gases)s 的 GWP 值") % {
+            "set": gwp_row.code, "gases": ", ".join(exc.missing)}}) from exc
     gases = [
         GasEmission(gas=row.gas.code, kg=_kg(emitted[row.gas.code]), counts_in_co2e=row.gas.counts_in_co2e,
                     gwp=values[row.gas.code] if row.gas.counts_in_co2e else None,
@@ -220,10 +234,11 @@ def _from_breakdown(rows: list[GasAmount], converted: Decimal, gwp_row: GwpSet):
 
 def _stated_note(version: FactorVersion, gwp_row: GwpSet) -> str:
     stated = version.gwp_set.code
-    note = "the factor has no per-gas breakdown; the total is its stated CO2e"
-    if stated != gwp_row.code:
-        note += f", as stated under {stated} (it cannot be recomputed under {gwp_row.code})"
-    return note
+    if stated == gwp_row.code:
+        return _("该因子没有分气体的构成；总量为其声明的 CO2e。")
+    return _("该因子没有分气体的构成；总量为其声明的 CO2e，"
+             "按 %(stated)s 声明（无法按 %(asked)s 重新计算）。") % {
+        "stated": stated, "asked": gwp_row.code}
 
 
 def _biogenic(version: FactorVersion, rows: list[GasAmount], converted: Decimal) -> Decimal | None:

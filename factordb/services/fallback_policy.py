@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from factordb.bounds import MAX_YEAR, MIN_YEAR
 
@@ -74,21 +75,21 @@ def fallback_policy(*, order: str = REGION_FIRST, allow=FALLBACKS,
     """The policy, or a ValidationError naming each part that is wrong."""
     errors = {}
     if order not in ORDERS:
-        errors["order"] = f"unknown order {order!r}; one of {', '.join(ORDERS)}"
+        errors["order"] = _("未知的顺序 %(order)s；须为 %(orders)s 之一") % {"order": repr(order),
+                                                                       "orders": ", ".join(ORDERS)}
     if isinstance(allow, str) or not isinstance(allow, list | tuple | set | frozenset):
-        errors["allow"] = f"must be a list of fallbacks from {', '.join(FALLBACKS)}"
+        errors["allow"] = _("须为由 %(fallbacks)s 中的回退组成的列表") % {"fallbacks": ", ".join(FALLBACKS)}
     elif unknown := [name for name in allow if name not in FALLBACKS]:
-        errors["allow"] = (f"unknown fallback {unknown[0]!r}; "
-                                           f"each one of {', '.join(FALLBACKS)} (none: an empty list)")
+        errors["allow"] = _("未知的回退 %(fallback)s；每项须为 %(fallbacks)s 之一（都不允许：空列表）") % {
+            "fallback": repr(unknown[0]), "fallbacks": ", ".join(FALLBACKS)}
     if max_years_back is not None:
         if isinstance(max_years_back, bool) or not isinstance(max_years_back, int):
-            errors["max_years_back"] = "must be an integer or null"
+            errors["max_years_back"] = _("须为整数或 null")
         elif not 0 <= max_years_back <= MAX_YEARS_BACK:
-            errors["max_years_back"] = (
-                f"must be from 0 to {MAX_YEARS_BACK}, or null for no limit; got {max_years_back}")
+            errors["max_years_back"] = _("须为 0 至 %(max)d 的整数，不设限则为 null；收到 %(value)d") % {
+                "max": MAX_YEARS_BACK, "value": max_years_back}
         elif max_years_back > 0 and "allow" not in errors and YEAR not in allow:
-            errors["max_years_back"] = (
-                "a limit on years back needs 'year' among the allowed fallbacks")
+            errors["max_years_back"] = _("限制往前的年数，须在允许的回退中包含“year”")
     if errors:
         raise ValidationError(errors)
     return FallbackPolicy(order=order, allow=frozenset(allow), max_years_back=max_years_back)

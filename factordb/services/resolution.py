@@ -68,6 +68,8 @@ from decimal import Context, Decimal
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from factordb import units as unit_registry
 from factordb.constants import LifecycleBoundary, Methodology
@@ -213,19 +215,23 @@ def resolve(keys: Sequence[ResolveKey], *, as_of: datetime | None = None,
 
 def _check_batch(keys: Sequence[ResolveKey]) -> None:
     if len(keys) > MAX_KEYS:
-        raise ValidationError({"keys": f"at most {MAX_KEYS} keys per request, got {len(keys)}"})
+        raise ValidationError({"keys": too_many_keys(len(keys))})
     errors = {}
     for index, key in enumerate(keys):
         for name in ("category", "region", "unit"):
             if not isinstance(getattr(key, name), str):
-                errors[f"keys[{index}].{name}"] = "must be a code (a string)"
+                errors[f"keys[{index}].{name}"] = _("须为代码（字符串）。")
         for name in ("boundary", "method"):
             if getattr(key, name) is not None and not isinstance(getattr(key, name), str):
-                errors[f"keys[{index}].{name}"] = "must be a string or omitted"
+                errors[f"keys[{index}].{name}"] = _("须为字符串，或省略。")
         if isinstance(key.year, bool) or not isinstance(key.year, int):
-            errors[f"keys[{index}].year"] = "must be an integer year"
+            errors[f"keys[{index}].year"] = _("须为整数年份。")
     if errors:
         raise ValidationError(errors)
+
+
+def too_many_keys(count: int) -> str:
+    return _("每次请求至多 %(max)d 个键，收到 %(count)d 个。") % {"max": MAX_KEYS, "count": count}
 
 
 def _load_reference(keys: Sequence[ResolveKey]) -> _Reference:
@@ -255,15 +261,15 @@ def _with_unit_code(key: ResolveKey, reference: _Reference) -> ResolveKey:
 def _key_errors(key: ResolveKey, reference: _Reference) -> dict[str, str]:
     errors = {}
     if key.category not in reference.categories:
-        errors["category"] = f"unknown category '{key.category}'"
+        errors["category"] = _("未知的类别“%(code)s”") % {"code": key.category}
     if key.region not in reference.regions:
-        errors["region"] = f"unknown region '{key.region}'"
+        errors["region"] = _("未知的地区“%(code)s”") % {"code": key.region}
     if key.unit not in reference.units:
-        errors["unit"] = reference.unit_errors.get(key.unit, f"unknown unit '{key.unit}'")
+        errors["unit"] = reference.unit_errors.get(key.unit) or _("未知的单位“%(code)s”") % {"code": key.unit}
     if key.boundary is not None and key.boundary not in LifecycleBoundary.values:
-        errors["boundary"] = f"unknown boundary '{key.boundary}'"
+        errors["boundary"] = _("未知的边界“%(code)s”") % {"code": key.boundary}
     if key.method is not None and key.method not in Methodology.values:
-        errors["method"] = f"unknown method '{key.method}'"
+        errors["method"] = _("未知的方法“%(code)s”") % {"code": key.method}
     return errors
 
 
@@ -295,7 +301,7 @@ def _resolve_one(key: ResolveKey, reference: _Reference, candidates: dict[tuple[
                  policy: FallbackPolicy) -> Resolution:
     errors = _key_errors(key, reference)
     if errors:
-        return Resolution(key=key, status=ResolutionStatus.INVALID, reason="; ".join(errors.values()),
+        return Resolution(key=key, status=ResolutionStatus.INVALID, reason=_("；").join(errors.values()),
                           errors=errors, fallback_policy=policy.reported)
     category = reference.categories[key.category]
     unit = reference.units[key.unit]
@@ -374,7 +380,7 @@ def _withdrawn_ahead(usable: list[_Placed], chosen: _Placed | None, rank,
              if placed[1].public_id not in in_force and (chosen is None or rank(placed) < rank(chosen))]
     if not ahead:
         return None
-    _, c = min(ahead, key=rank)
+    _place, c = min(ahead, key=rank)
     return {"factor_public_id": c.public_id, "version": c.version_number,
             "region": reference.regions_by_id[c.region_id].code, "year": c.year,
             "withdrawn_at": c.withdrawn_at}
@@ -384,9 +390,10 @@ def _with_withdrawn(reason: str, withdrawn: dict | None) -> str:
     if withdrawn is None:
         return reason
     moment = moment_text(withdrawn["withdrawn_at"])
-    return (f"{reason}; factor {withdrawn['factor_public_id']} v{withdrawn['version']} "
-            f"({withdrawn['region']} {withdrawn['year']}), which would have answered, "
-            f"was withdrawn at {moment}")
+    return reason + _("；") + _(
+        "本应作答的因子 %(id)s v%(version)s（%(region)s %(year)s）已于 %(moment)s 撤回") % {
+        "id": withdrawn["factor_public_id"], "version": withdrawn["version"], "region": withdrawn["region"],
+        "year": withdrawn["year"], "moment": moment}
 
 
 def _matched(key: ResolveKey, chosen: Candidate, regions_tried: list[str], reference: _Reference,
@@ -418,19 +425,24 @@ def _explanation(key: ResolveKey, year: int, regions_tried: list[str], conversio
     parts = []
     if len(regions_tried) > 1:
         nearer, region, chain = ", ".join(regions_tried[:-1]), regions_tried[-1], " → ".join(regions_tried)
+        places = {"nearer": nearer, "region": region, "chain": chain}
         if policy.order == YEAR_FIRST:
-            years = f"{year}" if year == key.year else f"{year} to {key.year}"
-            parts.append(f"year first: no factor for {nearer} in {years}; "
-                         f"used {region} (region chain {chain})")
+            years = (f"{year}" if year == key.year
+                     else _("%(from)s 至 %(to)s") % {"from": year, "to": key.year})
+            parts.append(_("年份优先：%(nearer)s 在 %(years)s 没有因子；采用 %(region)s（地区链 %(chain)s）")
+                         % {**places, "years": years})
         else:
-            parts.append(f"no factor for {nearer}; used {region} (region chain {chain})")
+            parts.append(_("%(nearer)s 没有因子；采用 %(region)s（地区链 %(chain)s）") % places)
     if year != key.year:
-        where = " in the region chain" if policy.order == YEAR_FIRST else ""
-        parts.append(f"no {key.year} factor{where}; used {year}, the nearest earlier year")
+        years = {"asked": key.year, "year": year}
+        parts.append(_("地区链中没有 %(asked)s 年的因子；采用最近的较早年份 %(year)s") % years
+                     if policy.order == YEAR_FIRST else
+                     _("没有 %(asked)s 年的因子；采用最近的较早年份 %(year)s") % years)
     if conversion is not None:
-        parts.append(f"factor is per {conversion['to']}, same dimension as {key.unit}; co2e_total is per "
-                     f"{key.unit} (1 {key.unit} = {_plain(conversion['factor'])} {conversion['to']})")
-    return "; ".join(parts) or "exact match"
+        parts.append(_("因子按 %(to)s 计，与 %(unit)s 量纲相同；"
+                       "co2e_total 按 %(unit)s 计（1 %(unit)s = %(factor)s %(to)s）")
+                     % {"to": conversion["to"], "unit": key.unit, "factor": _plain(conversion["factor"])})
+    return _("；").join(parts) or _("完全匹配")
 
 
 def _plain(value: Decimal) -> str:
@@ -460,24 +472,36 @@ def _explain_missing_boundaries(answers: list[Resolution], reference: _Reference
 
 
 def _missing_boundary_reason(key: ResolveKey, existing: set[str]) -> str:
-    others = (f"its factors have boundary {', '.join(repr(b) for b in sorted(existing))}" if existing
-              else "it has no published factor at all")
-    return (f"no published factor with boundary '{key.boundary}' exists for category '{key.category}' "
-            f"in any region or year; {others}")
+    asked = {"boundary": key.boundary, "category": key.category}
+    if not existing:
+        return _("类别“%(category)s”在任何地区和年份都没有边界为“%(boundary)s”的已发布因子；"
+                 "该类别没有任何已发布因子") % asked
+    return _("类别“%(category)s”在任何地区和年份都没有边界为“%(boundary)s”的已发布因子；"
+             "其因子的边界为 %(existing)s") % {
+        **asked, "existing": ", ".join(repr(b) for b in sorted(existing))}
 
 
 def _not_found_reason(key: ResolveKey, reach: list[Region], policy: FallbackPolicy) -> str:
-    filters = "".join(f", {name} '{getattr(key, name)}'" for name in ("boundary", "method")
-                      if getattr(key, name) is not None)
-    where = (f"region chain {' → '.join(r.code for r in reach)}" if policy.regions_allowed
-             else f"region {key.region} (region fallback not allowed)")
+    filters = ""
+    if key.boundary is not None:
+        filters += _("，边界“%(value)s”") % {"value": key.boundary}
+    if key.method is not None:
+        filters += _("，方法“%(value)s”") % {"value": key.method}
+    where = (_("地区链 %(chain)s") % {"chain": " → ".join(r.code for r in reach)} if policy.regions_allowed
+             else _("地区 %(region)s（不允许地区回退）") % {"region": key.region})
+    return _("在%(where)s%(when)s，"
+             "没有类别“%(category)s”、单位为 %(unit)s 或同量纲单位%(filters)s的已发布因子") % {
+        "where": where, "when": _years_searched(key, policy), "category": key.category, "unit": key.unit,
+        "filters": filters}
+
+
+def _years_searched(key: ResolveKey, policy: FallbackPolicy) -> str:
     earliest = policy.earliest_year(key.year)
     if earliest is None:
-        when = f"at or before {key.year}"
-    elif earliest == key.year:
-        when = f"in {key.year}" + ("" if YEAR in policy.allow else " (year fallback not allowed)")
-    else:
-        years = "year" if policy.max_years_back == 1 else "years"
-        when = f"from {earliest} to {key.year} (at most {policy.max_years_back} {years} back)"
-    return (f"no published factor for category '{key.category}' in unit {key.unit} or its dimension"
-            f"{filters} in {where} {when}")
+        return _("、%(year)s 年或更早") % {"year": key.year}
+    if earliest == key.year:
+        exactly = _("、%(year)s 年") if YEAR in policy.allow else _("、%(year)s 年（不允许年份回退）")
+        return exactly % {"year": key.year}
+    return ngettext("、%(earliest)s 至 %(year)s 年（至多往前 %(count)d 年）",
+                    "、%(earliest)s 至 %(year)s 年（至多往前 %(count)d 年）", policy.max_years_back) % {
+        "earliest": earliest, "year": key.year, "count": policy.max_years_back}

@@ -86,8 +86,15 @@ def ping(*, url: str, secret: str) -> None:
     try:
         _post(url, secret, event, str(uuid.uuid4()))
     except SendFailed as exc:
-        message = f"The URL did not answer the signed ping with a 2xx ({exc})."
-        raise ValidationError({"url": [message]}) from exc
+        raise ValidationError({"url": [_ping_failure(exc)]}) from exc
+
+
+def _ping_failure(failure: SendFailed) -> str:
+    if failure.status_code is not None:
+        return _("该 URL 对签名的 ping 没有以 2xx 应答（应答了 %(status)d）。") % {
+            "status": failure.status_code}
+    return _("该 URL 对签名的 ping 没有以 2xx 应答（无应答：%(error)s）。") % {
+        "error": failure.__cause__.__class__.__name__}
 
 
 # --- Queueing and claiming -------------------------------------------------------------------

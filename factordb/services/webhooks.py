@@ -31,6 +31,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from factordb.constants import FactorStatus
 from factordb.models import (
@@ -60,9 +61,9 @@ def _resolved(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IP
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
-        raise _refuse(f"The host {host!r} does not resolve.") from exc
+        raise _refuse(_("无法解析主机 %(host)s。") % {"host": repr(host)}) from exc
     addresses = []
-    for *_, sockaddr in found:
+    for *_info, sockaddr in found:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         # An IPv4 address written as IPv6 (::ffff:10.0.0.1) is judged as the IPv4 one.
         mapped = getattr(address, "ipv4_mapped", None)
@@ -76,17 +77,17 @@ def receiver_url_check(url: str) -> None:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise _refuse("Not a valid URL.") from exc
+        raise _refuse(_("不是有效的 URL。")) from exc
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise _refuse("The URL must be an https:// address.")
+        raise _refuse(_("URL 须为 https:// 地址。"))
     if parts.username or parts.password:
-        raise _refuse("The URL must not carry credentials; the signature authenticates the sender.")
+        raise _refuse(_("URL 不得携带凭据；发送方由签名认证。"))
     addresses = _resolved(parts.hostname, port or (443 if parts.scheme == "https" else 80))
     loopback_allowed = settings.WEBHOOK_ALLOW_LOOPBACK and all(a.is_loopback for a in addresses)
     if parts.scheme != "https" and not loopback_allowed:
-        raise _refuse("The URL must be an https:// address.")
+        raise _refuse(_("URL 须为 https:// 地址。"))
     if not loopback_allowed and not all(a.is_global for a in addresses):
-        raise _refuse("The URL points at a private, loopback or otherwise non-public address.")
+        raise _refuse(_("URL 指向私有、回环或其他非公开地址。"))
 
 
 # --- Registration (the key holder, through the API) ------------------------------------------
@@ -104,7 +105,8 @@ def webhook_endpoint_register(*, api_key, url: str, follows: EndpointFilter) -> 
 
     Returns the endpoint and its signing secret, which is shown to the key holder this once."""
     if own_endpoints(api_key).count() >= MAX_ENDPOINTS_PER_KEY:
-        raise ValidationError({"url": [f"A key may register at most {MAX_ENDPOINTS_PER_KEY} endpoints."]})
+        raise ValidationError({"url": [
+            _("一个密钥至多可登记 %(max)d 个端点。") % {"max": MAX_ENDPOINTS_PER_KEY}]})
     receiver_url_check(url)
     secret = secrets.token_hex(32)
     from factordb.services.webhook_delivery import ping

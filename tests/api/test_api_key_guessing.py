@@ -52,6 +52,7 @@ def test_after_the_limit_of_refused_keys_an_address_is_answered_429(api, clock):
 def test_the_429_has_retry_after_and_the_api_error_shape(api, clock):
     guess(api, 3)
 
+    api.credentials(HTTP_ACCEPT_LANGUAGE="en")  # the message read below is the English one
     response = present(api, "cfk_00000000_again")
 
     assert response.status_code == 429

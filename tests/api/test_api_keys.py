@@ -65,7 +65,7 @@ def test_a_revoked_key_is_a_401_saying_so_and_logs_no_server_error(api, issued, 
     api_key_revoke(key=key, actor=staff, reason="contract ended")
 
     with caplog.at_level(logging.ERROR, logger="django.request"):
-        response = api.get(URL, HTTP_AUTHORIZATION=f"Api-Key {plain}")
+        response = api.get(URL, HTTP_AUTHORIZATION=f"Api-Key {plain}", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 401
     assert "revoked" in response.json()["error"]["message"]

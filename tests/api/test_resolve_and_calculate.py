@@ -99,7 +99,8 @@ GRID_CO2 = "energy.electricity.grid_average"
 
 
 def resolve(api, *keys: dict) -> list[dict]:
-    response = api.post("/api/v1/resolve/", {"keys": list(keys)}, format="json")
+    # The reasons these tests read are the English ones (tests/api/test_language.py: both).
+    response = api.post("/api/v1/resolve/", {"keys": list(keys)}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200, response.content
     return response.json()["results"]
 

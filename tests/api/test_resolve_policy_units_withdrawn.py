@@ -25,7 +25,8 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 def post(api, url: str, body: dict):
-    return api.post(url, body, format="json")
+    # The reasons and errors these tests read are the English ones (tests/api/test_language.py: both).
+    return api.post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def resolve(api, *keys: dict, **body) -> list[dict]:

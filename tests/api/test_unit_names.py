@@ -37,12 +37,13 @@ def a_factor_per(code: str) -> Factor:
             .select_related("category", "region").order_by("public_id").first())
 
 
+# The messages these tests read are the English ones (tests/api/test_language.py: both languages).
 def calculate(api, **body):
-    return api.post("/api/v1/calculate/", {"amount": "2.5", **body}, format="json")
+    return api.post("/api/v1/calculate/", {"amount": "2.5", **body}, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def resolve(api, *keys):
-    return api.post("/api/v1/resolve/", {"keys": list(keys)}, format="json")
+    return api.post("/api/v1/resolve/", {"keys": list(keys)}, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def key_for(factor: Factor, unit: str) -> dict:

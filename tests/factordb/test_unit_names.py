@@ -9,7 +9,8 @@ from factordb.models import Unit, UnitAlias
 from factordb.unit_names import UnitNameError, normal_name, unit_named, units_named
 from tests.factories import UnitFactory
 
-pytestmark = pytest.mark.django_db
+# The messages these tests read are the English ones (an API client may ask for either).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

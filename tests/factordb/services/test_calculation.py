@@ -24,7 +24,8 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# The messages and reasons these tests read are the English ones.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 UNKNOWN_UNIT = "unknown unit '{}': give the code, symbol or an alias of a unit in units/"
 

@@ -25,7 +25,8 @@ from tests.factories import (
     WithdrawnVersionFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# The messages and reasons these tests read are the English ones.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 GRID = "energy.electricity.grid_average"
 FUEL = "energy.oil.fuel_oil"

@@ -10,7 +10,8 @@ from factordb.services.fallback_policy import MAX_YEARS_BACK, FallbackPolicy, fa
 from factordb.services.resolution import ResolveKey, resolve
 from tests.factordb.services.test_resolution import FUEL, GRID, one, publish, world  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+# The messages and reasons these tests read are the English ones.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 YEAR_FIRST = FallbackPolicy(order="year_first")
 EXACT_ONLY = FallbackPolicy(allow=frozenset())

@@ -20,7 +20,8 @@ from tests.factories import (
     WithdrawnVersionFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# The messages and reasons these tests read are the English ones.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 # WithdrawnVersionFactory: published 2023-12-23, withdrawn 2024-06-01 (Beijing time).
 WITHDRAWN_AT = dt.datetime(2024, 5, 31, 16, tzinfo=dt.UTC)

@@ -46,7 +46,8 @@ def key(db):
 def api(key):
     """A client that sends the key with every request."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key[1]}")
+    # English: the refusals these tests read (tests/factordb/webhooks/test_registration_language.py: both).
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key[1]}", HTTP_ACCEPT_LANGUAGE="en")
     # The key's first use records when it was used (then at most once a minute): done here,
     # so that tests comparing the database before and after a request see only that request.
     client.get("/api/v1/webhooks/")

@@ -155,8 +155,9 @@ def test_an_address_no_longer_allowed_is_not_posted_to(endpoint, receiver, publi
 
     assert receiver.received == []
     delivery = WebhookDelivery.objects.get()
+    # Recorded for staff, in the project's language (the worker serves no client).
     assert (delivery.status, delivery.attempts, delivery.last_error) == (
-        "pending", 1, "The URL must be an https:// address.")
+        "pending", 1, "URL 须为 https:// 地址。")
 
 
 def test_a_delivery_sent_is_never_sent_again_by_a_redelivered_task(endpoint, receiver, publish, sweep):
