@@ -3,18 +3,17 @@ with and a release freezes (api.serializers.FactorSerializer describes it for th
 
 Read as plain rows, never as model instances: one query for the versions with their factor's
 columns, and one each for the page's gas amounts and citations, whatever the number of
-versions. The codes of the version's dataset, category, region, unit and GWP set are scalar
-subqueries rather than joins: with five more tables to join, PostgreSQL spent several times
-longer planning a one-factor query than running it (bench/RESULTS.md).
+versions. Building the query costs more than running it (bench/RESULTS.md): the rows hold
+only the columns a document shows.
 
 Decimals and moments are written by factordb/representation.py's rules, as everywhere.
 """
 
 from collections.abc import Iterable
 
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
-from factordb.models import Category, Dataset, FactorVersion, GasAmount, GwpSet, Region, Unit, VersionSource
+from factordb.models import FactorVersion, GasAmount, VersionSource
 from factordb.representation import decimal_text, moment_text
 
 VERSION_COLUMNS = (
@@ -27,33 +26,21 @@ FACTOR_COLUMNS = ("factor__public_id", "factor__name_zh", "factor__name_en", "fa
                   "factor__boundary", "factor__method")
 
 
-def _column_of(model: type[Model], column: str, key: str) -> Subquery:
-    return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(column)[:1])
-
-
-def _references() -> dict[str, Subquery]:
-    # Named apart from the model's fields (an annotation may not shadow `gwp_set`).
-    return {
-        "ref_gwp_set": _column_of(GwpSet, "code", "gwp_set_id"),
-        "ref_dataset": _column_of(Dataset, "code", "factor__dataset_id"),
-        "ref_authority_rank": _column_of(Dataset, "authority_rank", "factor__dataset_id"),
-        "ref_category": _column_of(Category, "code", "factor__category_id"),
-        "ref_region": _column_of(Region, "code", "factor__region_id"),
-        "ref_unit": _column_of(Unit, "code", "factor__unit_id"),
-    }
+# The codes a document names its version's GWP set and its factor's dataset, category, region
+# and unit by: joined, as Django builds them at a fraction of the cost of scalar subqueries.
+REFERENCE_COLUMNS = ("gwp_set__code", "factor__dataset__code", "factor__dataset__authority_rank",
+                     "factor__category__code", "factor__region__code", "factor__unit__code")
 
 
 def factor_rows(versions: QuerySet[FactorVersion], *keep: str) -> QuerySet:
     """`versions` as plain rows holding what a document needs (and the annotations named in
     `keep`, for a cursor to order by), still lazy: a caller may order, filter and slice them."""
-    return versions.annotate(**_references()).values(*VERSION_COLUMNS, *FACTOR_COLUMNS, *_references(), *keep)
+    return versions.values(*VERSION_COLUMNS, *FACTOR_COLUMNS, *REFERENCE_COLUMNS, *keep)
 
 
 def version_rows(versions: QuerySet[FactorVersion]) -> QuerySet:
     """`versions` as plain rows holding what a version's part of a document needs."""
-    return versions.annotate(ref_gwp_set=_column_of(GwpSet, "code", "gwp_set_id")).values(
-        *VERSION_COLUMNS, "ref_gwp_set")
-
+    return versions.values(*VERSION_COLUMNS, "gwp_set__code")
 
 
 def _parts(version_ids: list[int]) -> tuple[dict[int, list[dict]], dict[int, list[dict]]]:
@@ -77,7 +64,7 @@ def _parts(version_ids: list[int]) -> tuple[dict[int, list[dict]], dict[int, lis
 def _version(row: dict, gases: list[dict], cited: list[dict]) -> dict:
     return {
         "version": row["version"], "status": row["status"], "co2e_total": decimal_text(row["co2e_total"]),
-        "gwp_set": row["ref_gwp_set"], "biogenic_co2": decimal_text(row["biogenic_co2"]),
+        "gwp_set": row["gwp_set__code"], "biogenic_co2": decimal_text(row["biogenic_co2"]),
         "is_removal": row["is_removal"],
         "gas_amounts": gases,
         "uncertainty": {"distribution": row["uncertainty_distribution"] or None,
@@ -100,9 +87,9 @@ def documents_of(rows: Iterable[dict]) -> list[dict]:
     gases, cited = _parts([row["id"] for row in rows])
     return [{
         "public_id": row["factor__public_id"], "name_zh": row["factor__name_zh"],
-        "name_en": row["factor__name_en"], "dataset": row["ref_dataset"],
-        "authority_rank": row["ref_authority_rank"], "category": row["ref_category"],
-        "region": row["ref_region"], "unit": row["ref_unit"], "year": row["factor__year"],
+        "name_en": row["factor__name_en"], "dataset": row["factor__dataset__code"],
+        "authority_rank": row["factor__dataset__authority_rank"], "category": row["factor__category__code"],
+        "region": row["factor__region__code"], "unit": row["factor__unit__code"], "year": row["factor__year"],
         "boundary": row["factor__boundary"], "method": row["factor__method"],
         "version": _version(row, gases[row["id"]], cited[row["id"]]),
     } for row in rows]
