@@ -155,7 +155,10 @@ class VersionSerializer(serializers.ModelSerializer):
 
 
 class FactorSerializer(serializers.Serializer):
-    """A factor's identity with one of its published versions (the one in force, by default)."""
+    """A factor's identity with one of its published versions (the one in force, by default).
+
+    The schema's description of the document factordb.services.factor_documents builds: the
+    views answer with those documents, built from plain rows, and a test holds the two equal."""
 
     public_id = serializers.CharField(source="factor.public_id")
     name_zh = serializers.CharField(source="factor.name_zh")
