@@ -5,7 +5,6 @@ by the one rule of factordb/representation.py, in every answer and file:
 - moments are UTC, ISO 8601 ending in Z ('2024-06-30T16:00:00Z'); days are ISO dates.
 """
 
-import json
 from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_serializer
@@ -173,10 +172,3 @@ class FactorSerializer(serializers.Serializer):
     method = serializers.CharField(source="factor.method")
     version = VersionSerializer(source="*")
 
-
-class FrozenFactorSerializer(FactorSerializer):
-    """A factor as a release pinned it: the document frozen when the release was sealed
-    (factordb/services/exports.py renders it in FactorSerializer's shape)."""
-
-    def to_representation(self, instance) -> dict:
-        return json.loads(instance.frozen_document)
