@@ -5,7 +5,6 @@ by the one rule of factordb/representation.py, in every answer and file:
 - moments are UTC, ISO 8601 ending in Z ('2024-06-30T16:00:00Z'); days are ISO dates.
 """
 
-import json
 from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_serializer
@@ -155,7 +154,10 @@ class VersionSerializer(serializers.ModelSerializer):
 
 
 class FactorSerializer(serializers.Serializer):
-    """A factor's identity with one of its published versions (the one in force, by default)."""
+    """A factor's identity with one of its published versions (the one in force, by default).
+
+    The schema's description of the document factordb.services.factor_documents builds: the
+    views answer with those documents, built from plain rows, and a test holds the two equal."""
 
     public_id = serializers.CharField(source="factor.public_id")
     name_zh = serializers.CharField(source="factor.name_zh")
@@ -170,10 +172,3 @@ class FactorSerializer(serializers.Serializer):
     method = serializers.CharField(source="factor.method")
     version = VersionSerializer(source="*")
 
-
-class FrozenFactorSerializer(FactorSerializer):
-    """A factor as a release pinned it: the document frozen when the release was sealed
-    (factordb/services/exports.py renders it in FactorSerializer's shape)."""
-
-    def to_representation(self, instance) -> dict:
-        return json.loads(instance.frozen_document)

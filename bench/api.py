@@ -141,6 +141,9 @@ def scenarios() -> list[Scenario]:
     # scenario is the batch seen for the first time (or after a publication).
     return [
         Scenario("bare view", ["/bench/bare/"]),
+        # The obvious values() query of one factor through the same stack: what a worked-out
+        # detail could cost at best, for its ratio to the bare view beside the detail's.
+        Scenario("thin ORM detail", [f"/bench/thin-orm/{pid}/" for pid, *_ in popular]),
         Scenario("detail", details),
         Scenario("detail, uncached", details, afresh=True),
         Scenario("list, 3 filters", lists),
@@ -232,6 +235,11 @@ def report(figures: dict[str, Figures], latency: dict[str, Figures]) -> list[str
               f"{latency[REPEATED_BATCH].p50_ms:.1f} ms the same batch again.", ""]
     checks = [
         ("detail ≥ 0.5 × bare view throughput", figures["detail"].requests_per_s / bare, 0.5, ">="),
+        # The cold path: answers worked out, as after a publication or for a rarely asked factor.
+        ("detail worked out ≥ 0.25 × bare view throughput",
+         figures["detail, uncached"].requests_per_s / bare, 0.25, ">="),
+        ("list, 3 filters, worked out ≥ 0.10 × bare view throughput",
+         figures["list, 3 filters, uncached"].requests_per_s / bare, 0.10, ">="),
         ("list ≥ 0.3 × bare view throughput", figures["list, 3 filters"].requests_per_s / bare, 0.3, ">="),
         ("as_of list within 2 × plain list (time per request)",
          figures["list, 3 filters"].requests_per_s / figures["as_of list"].requests_per_s, 2.0, "<="),
@@ -240,8 +248,8 @@ def report(figures: dict[str, Figures], latency: dict[str, Figures]) -> list[str
          figures["list, 3 filters, uncached"].requests_per_s / figures["as_of list, uncached"].requests_per_s,
          2.0, "<="),
         # Like with like: both worked out, and both answered from the cache.
-        ("resolve 1,000 keys worked out < 20 × one detail worked out (p50, one connection)",
-         latency[FRESH_BATCH].p50_ms / latency["detail, uncached"].p50_ms, 20.0, "<"),
+        ("resolve 1,000 keys worked out ≤ 15 × one detail worked out (p50, one connection)",
+         latency[FRESH_BATCH].p50_ms / latency["detail, uncached"].p50_ms, 15.0, "<="),
         ("resolve 1,000 keys again < 20 × one cached detail (p50, one connection)",
          latency[REPEATED_BATCH].p50_ms / latency["detail"].p50_ms, 20.0, "<"),
     ]

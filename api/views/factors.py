@@ -1,6 +1,8 @@
 """Factors: the list with filters, one factor's version in force, and its published history."""
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+import json
+
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,10 +22,11 @@ from api.filters import FactorFilter, StrictOrderingFilter
 from api.params import AS_OF_HELP, parse_as_of, parse_moment
 from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
-from api.serializers import FactorSerializer, FrozenFactorSerializer, VersionSerializer
+from api.serializers import FactorSerializer, VersionSerializer
 from factordb.constants import FROZEN_STATUSES
-from factordb.models import FactorVersion, Release, ReleaseFactor, VersionSource
+from factordb.models import FactorVersion, Release, ReleaseFactor
 from factordb.selectors_changes import with_withdrawals_since
+from factordb.services.factor_documents import documents_of, factor_rows, version_documents
 from factordb.services.list_exports import CONTENT_TYPES, MAX_ROWS, ExportFormat, ExportTooLarge, export_list
 from factordb.services.resolution import visible_versions
 
@@ -117,11 +120,6 @@ def export_parameters(request: Request) -> tuple[ExportFormat, dict[str, str]]:
     return ExportFormat(raw), filters
 
 
-def with_content(versions: QuerySet) -> QuerySet:
-    cited = VersionSource.objects.select_related("source")
-    return versions.prefetch_related("gas_amounts__gas", Prefetch("version_sources", queryset=cited))
-
-
 def with_frozen_document(versions: QuerySet, release: str) -> QuerySet:
     frozen = ReleaseFactor.objects.filter(release__name=release, version=OuterRef("pk"))
     return versions.annotate(frozen_document=Subquery(frozen.values("document")[:1]))
@@ -146,33 +144,40 @@ class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         if since is not None and release is None and self.action == "list":
             # What changed since then includes what left force: a withdrawn factor, marked withdrawn.
             versions = with_withdrawals_since(versions, since, as_of=as_of)
-        versions = with_content(versions) if release is None else with_frozen_document(versions, release)
+        if release is not None:
+            versions = with_frozen_document(versions, release)
         # Friendly names for ordering and the cursor: ?ordering=-year,public_id
         return versions.annotate(public_id=F("factor__public_id"), year=F("factor__year"))
 
-    def get_serializer_class(self):
+    def _rows(self, versions: QuerySet) -> QuerySet:
+        """The versions as plain rows, with what the cursor orders by: answers are built from
+        rows, never from model instances and nested serializers (factordb/services/factor_documents.py)."""
+        if self.request.query_params.get("release"):
+            return versions.values("frozen_document", "public_id", "year", "published_at", "co2e_total")
+        return factor_rows(versions, "public_id", "year")
+
+    def _documents(self, rows: list[dict]) -> list[dict]:
         # A release answers with what it showed when it was sealed, never with today's names.
         if self.request.query_params.get("release"):
-            return FrozenFactorSerializer
-        return super().get_serializer_class()
-
-    def get_object(self) -> FactorVersion:
-        # Looked up among the visible versions only: an id that exists but was never
-        # published answers exactly as an unknown one, so drafts cannot be discovered.
-        version = self.get_queryset().filter(factor__public_id=self.kwargs["public_id"]).first()
-        if version is None:
-            raise NotFound(FACTOR_NOT_FOUND)
-        return version
+            return [json.loads(row["frozen_document"]) for row in rows]
+        return documents_of(rows)
 
     @extend_schema(summary="List published factors", parameters=[AS_OF], responses={200: FactorSerializer,
                                                                                     **ERRORS})
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self._rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(self._documents(page))
 
     @extend_schema(summary="One factor with its version in force", parameters=[AS_OF, RELEASE],
                    responses={200: FactorSerializer, **ERRORS})
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        # Looked up among the visible versions only: an id that exists but was never
+        # published answers exactly as an unknown one, so drafts cannot be discovered.
+        versions = self.get_queryset().filter(factor__public_id=self.kwargs["public_id"]).order_by("-version")
+        rows = list(self._rows(versions)[:1])
+        if not rows:
+            raise NotFound(FACTOR_NOT_FOUND)
+        return Response(self._documents(rows)[0])
 
     @extend_schema(
         summary="The filtered list as one file: CSV, CSV for Excel, XLSX or JSON",
@@ -208,9 +213,8 @@ class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
                    responses={200: VersionSerializer(many=True), **ERRORS})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def versions(self, request: Request, public_id: str) -> Response:
-        history = list(with_content(FactorVersion.objects.filter(factor__public_id=public_id,
-                                                                 status__in=FROZEN_STATUSES)
-                                    .select_related("gwp_set")).order_by("-version"))
+        history = version_documents(FactorVersion.objects.filter(factor__public_id=public_id,
+                                                                 status__in=FROZEN_STATUSES).order_by("-version"))
         if not history:  # unknown, or never published: the same answer for both
             raise NotFound(FACTOR_NOT_FOUND)
-        return Response(VersionSerializer(history, many=True).data)
+        return Response(history)

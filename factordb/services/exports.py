@@ -21,6 +21,7 @@ from django.db.models import Prefetch
 from factordb.models import FactorVersion, Release, ReleaseContent, ReleaseFactor, VersionSource
 from factordb.representation import decimal_text, moment_text  # decimal_text: importable here too
 from factordb.services.datapackage import release_package_freeze
+from factordb.services.factor_documents import factor_documents
 from factordb.services.publication import last_event_seq
 
 CSV_COLUMNS = (
@@ -93,49 +94,12 @@ def _canonical_csv(rows: list[dict]) -> bytes:
     return buffer.getvalue().encode()
 
 
-# --- What `?release=` answers, frozen: the shape of api.serializers.FactorSerializer -----
-# Rendered here because the cut must store it in its own transaction; a test
-# (tests/api/test_sealed_release_content.py) holds it equal to the live answer at the cut.
-# Decimals and moments as factordb.representation writes them, as the live API does. Releases
-# sealed before that rule keep the bytes they were sealed with (+08:00 moments, decimals
-# rounded to the API field's places): a sealed release never changes.
-
-
-def _api_version(version: FactorVersion) -> dict:
-    return {
-        "version": version.version, "status": version.status,
-        "co2e_total": decimal_text(version.co2e_total), "gwp_set": version.gwp_set.code,
-        "biogenic_co2": decimal_text(version.biogenic_co2), "is_removal": version.is_removal,
-        "gas_amounts": [{"gas": row.gas.code, "amount": decimal_text(row.amount)}
-                        for row in version.gas_amounts.all()],
-        "uncertainty": {"distribution": version.uncertainty_distribution or None,
-                        "low_pct": decimal_text(version.uncertainty_low_pct),
-                        "high_pct": decimal_text(version.uncertainty_high_pct),
-                        "gsd": decimal_text(version.uncertainty_gsd)},
-        "data_quality": {"reliability": version.dq_reliability, "completeness": version.dq_completeness,
-                         "temporal": version.dq_temporal, "geographical": version.dq_geographical,
-                         "technological": version.dq_technological, "note": version.quality_note},
-        "derivation": version.derivation,
-        "sources": [{"title": vs.source.title, "publisher": vs.source.publisher, "year": vs.source.year,
-                     "url": vs.source.url, "document_id": vs.source.document_id, "locator": vs.locator}
-                    for vs in version.version_sources.all()],
-        "notes_zh": version.notes_zh, "notes_en": version.notes_en,
-        "valid_from": moment_text(version.valid_from), "valid_to": moment_text(version.valid_to),
-        "published_at": moment_text(version.published_at),
-        "superseded_at": moment_text(version.superseded_at),
-    }
-
-
-def factor_document(version: FactorVersion) -> dict:
-    """One pinned version as the factors API shows it."""
-    factor = version.factor
-    return {
-        "public_id": factor.public_id, "name_zh": factor.name_zh, "name_en": factor.name_en,
-        "dataset": factor.dataset.code, "authority_rank": factor.dataset.authority_rank,
-        "category": factor.category.code, "region": factor.region.code, "unit": factor.unit.code,
-        "year": factor.year, "boundary": factor.boundary, "method": factor.method,
-        "version": _api_version(version),
-    }
+# What `?release=` answers, frozen, is the factors API's own document
+# (factordb/services/factor_documents.py), rendered here because the cut must store it in its
+# own transaction; a test (tests/api/test_sealed_release_content.py) holds it equal to the live
+# answer at the cut. Releases sealed before today's decimal and moment rules keep the bytes they
+# were sealed with (+08:00 moments, decimals rounded to the API field's places): a sealed
+# release never changes.
 
 
 # --- Freezing and serving -------------------------------------------------------------
@@ -157,7 +121,8 @@ def release_render(release: Release) -> RenderedRelease:
     rows = _canonical_rows(versions)
     return RenderedRelease(
         json_bytes=_canonical_json(release, rows), csv_bytes=_canonical_csv(rows),
-        documents={v.pk: json.dumps(factor_document(v), ensure_ascii=False) for v in versions},
+        documents={pk: json.dumps(document, ensure_ascii=False) for pk, document in factor_documents(
+            FactorVersion.objects.filter(release_entries__release=release).order_by("pk")).items()},
     )
 
 

@@ -1,7 +1,7 @@
 """What two editions of the published set differ by, factor by factor, with versions and values.
 
 A side of a comparison is either a sealed release — read from the documents frozen at its
-cut (`ReleaseFactor`) — or the published set as it is now, rendered by `factor_document`,
+cut (`ReleaseFactor`) — or the published set as it is now, rendered by `factor_documents`,
 the very function the cut freezes with. So a preview of a cut shows what the cut will seal.
 
 A version belongs to one factor, so the factors that differ are exactly the versions pinned
@@ -15,7 +15,7 @@ import io
 import json
 from dataclasses import asdict, dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from factordb.models import (
     FactorVersion,
@@ -24,9 +24,8 @@ from factordb.models import (
     ReleaseEntry,
     ReleaseFactor,
     Unit,
-    VersionSource,
 )
-from factordb.services.exports import factor_document
+from factordb.services.factor_documents import factor_documents
 from factordb.services.imports.cells import neutralise
 
 ADDED, CHANGED, WITHDRAWN = "added", "changed", "withdrawn"
@@ -160,16 +159,8 @@ def _sealed_documents(release: Release | None, *, not_in: QuerySet) -> list[dict
 
 
 def _live_documents(*, not_in: QuerySet) -> list[dict]:
-    versions = (
-        FactorVersion.objects.published().exclude(pk__in=not_in)
-        .select_related("factor__dataset", "factor__category", "factor__region", "factor__unit", "gwp_set")
-        .prefetch_related(
-            "gas_amounts__gas",
-            Prefetch("version_sources", queryset=VersionSource.objects.select_related("source")),
-        )
-        .order_by("pk")
-    )
-    return [factor_document(version) for version in versions]
+    versions = FactorVersion.objects.published().exclude(pk__in=not_in).order_by("pk")
+    return list(factor_documents(versions).values())
 
 
 # --- The comparison -----------------------------------------------------------------------
