@@ -3,7 +3,9 @@ Django's cache, which is Redis when REDIS_URL is set (shared by every web proces
 
 Each quota is counted in fixed windows (a minute for `…/min`), one counter per window, through
 the cache's public API: `cache.add` makes a window's counter with its expiry, once, and
-`cache.incr` counts, atomically on Redis (INCR), and leaves the expiry alone. DRF's own
+`cache.incr` counts and leaves the expiry alone. On Redis the backend is django-redis, whose
+`incr` checks that the counter exists and increments it in one atomic step (one round trip):
+a counter that expired meanwhile is reported missing, never made anew without an expiry. DRF's own
 throttles keep every request's time in one cached list that they read, extend and write back:
 a request between the read and the write of another process is lost from the count, and the
 list (and its cost per request) grows with the quota. These are DRF throttle classes all the
@@ -28,8 +30,8 @@ def _namespaced(key: str | None) -> str | None:
 
 def count_request(counter: str, timeout: int) -> int:
     """This request's number under `counter`, which is made with `timeout` seconds to live by
-    the first request that finds it missing. Atomic wherever the cache's incr is (Redis; the
-    local-memory cache within its process)."""
+    the first request that finds it missing. Atomic wherever the cache's incr is (django-redis
+    on Redis; the local-memory cache within its process)."""
     try:
         # Most requests find their window open: one call.
         return cache.incr(counter)

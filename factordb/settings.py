@@ -194,8 +194,11 @@ STORAGES = {
 # Empty only in development (REQUIRED_IN_PRODUCTION): a per-process cache and eager tasks.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    # django-redis rather than Django's own RedisCache: it keeps one redis-py client per
+    # process where Django's builds one for every call, and its `incr`, which counts every
+    # quota, is one atomic round trip where Django's asks EXISTS first (ADR 0028).
+    # https://github.com/jazzband/django-redis#configure-as-cache-backend
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -121,7 +121,9 @@ def test_development_mode_needs_no_server(tmp_path):
 def test_redis_url_turns_on_the_shared_cache_and_a_real_broker(tmp_path):
     seen = settings_seen_with(clean_env(tmp_path, REDIS_URL="redis://127.0.0.1:6379/7"))
 
-    assert seen["cache"].endswith("RedisCache")
+    # django-redis, not Django's own RedisCache: one client kept per process, and a quota's
+    # count in one atomic round trip (docs/adr/0028).
+    assert seen["cache"] == "django_redis.cache.RedisCache"
     assert seen["broker"] == "redis://127.0.0.1:6379/7"
     assert seen["eager"] is False
 
