@@ -167,7 +167,6 @@ class WithdrawnFactorSerializer(serializers.Serializer):
     withdrawn_at = MomentTextField()
 
 
-
 class ResolutionSerializer(serializers.Serializer):
     key = serializers.SerializerMethodField()
     status = serializers.CharField()

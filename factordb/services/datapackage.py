@@ -21,12 +21,13 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db.models import Model
 
 from factordb.constants import LifecycleBoundary, Methodology, UncertaintyDistribution
 from factordb.models import Release, ReleaseContent, ReleasePackage, Source
+from factordb.representation import moment_text
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -119,10 +120,6 @@ def cited_sources(source_model: type[Model], release_pk: int) -> list[CitedSourc
     return sorted(cited, key=lambda source: (source.publisher, source.title, source.year))
 
 
-def _moment(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _field(name: str) -> dict:
     kind, description, constraints = COLUMNS.get(name, ("string", "", {}))
     field = {"name": name, "type": kind}
@@ -174,7 +171,7 @@ def datapackage_bytes(*, release_name: str, published_at: datetime, csv_bytes: b
                         "sealed: kg CO2e per activity unit, with gas breakdown, uncertainty, data "
                         "quality and sources."),
         "version": release_name,
-        "created": _moment(published_at),
+        "created": moment_text(published_at),
         "keywords": ["carbon footprint", "emission factors", "GB/T 24067-2024", "ISO 14067", "IPCC 2006"],
         "licenses": [NO_SINGLE_LICENCE],
         "sources": [source.descriptor() for source in sources],

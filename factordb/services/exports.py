@@ -33,11 +33,14 @@ CSV_COLUMNS = (
 )
 
 
+def _pinned(release: Release):
+    return FactorVersion.objects.filter(release_entries__release=release).order_by("pk")
+
+
 def _pinned_versions(release: Release):
     return (
-        FactorVersion.objects.filter(release_entries__release=release)
+        _pinned(release)
         .select_related("factor__dataset", "factor__category", "factor__region", "factor__unit", "gwp_set")
-        .order_by("pk")
         .prefetch_related(
             "gas_amounts__gas",
             Prefetch("version_sources", queryset=VersionSource.objects.select_related("source")),
@@ -122,7 +125,7 @@ def release_render(release: Release) -> RenderedRelease:
     return RenderedRelease(
         json_bytes=_canonical_json(release, rows), csv_bytes=_canonical_csv(rows),
         documents={pk: json.dumps(document, ensure_ascii=False) for pk, document in factor_documents(
-            FactorVersion.objects.filter(release_entries__release=release).order_by("pk")).items()},
+            _pinned(release)).items()},
     )
 
 

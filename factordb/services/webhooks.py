@@ -14,7 +14,8 @@ The rules:
   none — and queued for sending once it commits (factordb/services/webhook_delivery.py).
   Disabled or removed endpoints get no new deliveries; the change feed covers the gap.
 
-Messages here are read by calculators through the API, so they are English like the API's.
+Messages here are read by calculators through the API: Chinese msgids with English entries, in
+the client's language like every API error.
 """
 
 import ipaddress
