@@ -24,6 +24,7 @@ not renew the generation another process keeps its answers under
 """
 
 import hashlib
+import random
 from collections.abc import Callable
 from functools import partial
 
@@ -34,6 +35,7 @@ from django.utils.translation import get_language
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.answer_warmup import note_question
 from factordb.generation import GENERATION_KEY, cache_is_shared, data_generation
 
 
@@ -96,6 +98,8 @@ class CachedReadMixin:
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
         key = _answer_key(request, self.cached_methods)
+        if key is not None and request.method == "GET" and settings.API_WARM_ANSWERS > 0:
+            note_question(request, chance=random.random())
         if key is not None:
             # DRF's dispatch calls the handler named after the method next (a ViewSet binds
             # its actions under those names the same way): for this request, one that asks

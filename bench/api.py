@@ -14,9 +14,11 @@ What it does, on the machine it runs on (PostgreSQL and Redis as in CI, wrk inst
 `python -m bench.api --against <another checkout>` compares this code with another's (the
 commit before a change, say) on the cached scenarios, both served at once and taking turns
 for BENCH_ROUNDS rounds: on a shared machine, what one run alone measures moves with the load.
-`python -m bench.api --after-a-publication` measures the cached detail in steady state and in
-the 10 s after one publication made through the services while wrk runs (each run publishes
-one more version of one of the popular factors in the benchmark database).
+After the scenarios (and alone with `python -m bench.api --after-a-publication`), the popular
+details and lists, kept, in steady state and in the 10 s after one publication made through the services while
+wrk runs, first with no Celery worker, then with one that works the most asked answers out
+again (api/answer_warmup.py); each run publishes one more version of one of the popular
+factors in the benchmark database.
 """
 
 import json
@@ -370,36 +372,76 @@ def publish_one(public_id: str) -> None:
     factor_version_publish_official(version=draft, published_at=timezone.now(), actor=publisher)
 
 
-def after_a_publication() -> list[str]:
-    """The cached detail's throughput in steady state, and in the 10 s after one publication
-    made while wrk runs (every kept answer is then of an old generation)."""
-    detail = next(scenario for scenario in scenarios() if scenario.name == "detail")
+def start_worker() -> subprocess.Popen:
+    """A Celery worker with the server's settings, which works answers out again after a
+    publication (api/answer_warmup.py); returned once it answers a ping."""
+    from factordb.celery import app
+
+    celery = Path(sys.executable).with_name("celery")
+    worker = subprocess.Popen([str(celery), "-A", "factordb", "worker", "--pool=solo", "--loglevel=WARNING"],
+                              cwd=ROOT, env={**os.environ, **SERVER_ENV})
+    for _ in range(60):
+        if app.control.ping(timeout=1):
+            return worker
+        if worker.poll() is not None:
+            sys.exit("the Celery worker exited at start-up")
+    worker.terminate()
+    sys.exit("the Celery worker did not answer within a minute")
+
+
+def after_a_publication(*, warm_up: bool) -> tuple[float, Figures, dict]:
+    """The throughput of the popular details and lists, kept, in steady state and in the 10 s
+    after one publication made while wrk runs (every kept answer is then of an old generation);
+    with a worker that works the most asked answers out again (`warm_up`), or with none."""
+    plan = {scenario.name: scenario for scenario in scenarios()}
+    # What calculators ask most: the popular details and the filtered lists, all kept.
+    popular = Scenario("details and lists", plan["detail"].paths + plan["list, 3 filters"].paths)
     server = start_gunicorn()
+    worker = start_worker() if warm_up else None
     try:
-        run_wrk(detail, seconds=3, connections=CONNECTIONS, warm_up=True)
-        steady = run_wrk(detail, seconds=10, connections=CONNECTIONS)
+        run_wrk(popular, seconds=3, connections=CONNECTIONS, warm_up=True)
+        steady = run_wrk(popular, seconds=10, connections=CONNECTIONS)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(lua_for(detail))
+            script.write(lua_for(popular))
         during = subprocess.Popen(["wrk", "-t", "1", "-c", str(CONNECTIONS), "-d", "10s", "--timeout", "30s",
                                    "-s", script.name, f"http://127.0.0.1:{PORT}"],
                                   stdout=subprocess.PIPE, text=True)
-        publish_one(detail.paths[0].rstrip("/").rsplit("/", 1)[1])
+        publish_one(plan["detail"].paths[0].rstrip("/").rsplit("/", 1)[1])
         result = json.loads(during.communicate()[0].split("RESULT ", 1)[1])
         os.unlink(script.name)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    after = result["requests"] / (result["duration_us"] / 1e6)
-    return ["| detail | requests/s | p50 ms | p99 ms |", "|---|---:|---:|---:|",
-            f"| steady state | {steady.requests_per_s:,.0f} | {steady.p50_ms:.1f} | {steady.p99_ms:.1f} |",
-            f"| 10 s after a publication | {after:,.0f} | {result['p50_us'] / 1000:.1f} | "
-            f"{result['p99_us'] / 1000:.1f} |", "", f"after / steady: {after / steady.requests_per_s:.2f}"]
+        for process in (server, worker):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
+    if not warm_up:  # the warm-up it queued would run on the next worker, in another run
+        from factordb.celery import app
+        app.control.purge()
+    return result["requests"] / (result["duration_us"] / 1e6), steady, result
+
+
+def publication_report(runs: dict[str, tuple[float, Figures, dict]]) -> list[str]:
+    lines = ["| 100 details and 200 lists | steady: requests/s | 10 s after a publication: requests/s "
+             "| p50 ms | p99 ms | after / steady |", "|---|---:|---:|---:|---:|---:|"]
+    for name, (after, steady, result) in runs.items():
+        lines.append(f"| {name} | {steady.requests_per_s:,.0f} | {after:,.0f} | "
+                     f"{result['p50_us'] / 1000:.1f} | {result['p99_us'] / 1000:.1f} | "
+                     f"{after / steady.requests_per_s:.2f} |")
+    after, steady, _ = runs["answers worked out again"]
+    ratio = after / steady.requests_per_s
+    return [*lines, "", f"- throughput in the 10 s after a publication ≥ 0.5 × steady state: {ratio:.2f} — "
+            f"{'met' if ratio >= 0.5 else 'NOT MET'}"]
+
+
+def publication_runs() -> dict[str, tuple[float, Figures, dict]]:
+    return {"no worker": after_a_publication(warm_up=False),
+            "answers worked out again": after_a_publication(warm_up=True)}
 
 
 def main() -> None:
     if sys.argv[1:] == ["--after-a-publication"]:
         setup()
-        publish([f"Machine: {machine()}.", *after_a_publication()], "bench-api-publication")
+        publish([f"Machine: {machine()}.", *publication_report(publication_runs())], "bench-api-publication")
         return
     if len(sys.argv) == 3 and sys.argv[1] == "--against":
         setup()
@@ -411,8 +453,10 @@ def main() -> None:
         print("generated:", ", ".join(f"{table} {rows:,}" for table, rows in written.items()))
     print("data:", ", ".join(f"{name} {n:,}" for name, n in data_shape().items()))
     figures, latency = measure(scenarios(), latency_of=LATENCY_SCENARIOS)
+    print("  after a publication, with no worker and with one", flush=True)
+    publication = publication_report(publication_runs())
     publish([f"Machine: {machine()}.", f"{SECONDS} s a scenario over {CONNECTIONS} connections.", "",
-             *report(figures, latency)], "bench-api")
+             *report(figures, latency), "", *publication], "bench-api")
 
 
 if __name__ == "__main__":

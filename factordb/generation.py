@@ -21,11 +21,17 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 
 from factordb.constants import FROZEN_STATUSES
 from factordb.workflow import PUBLIC_ACTIONS
 
 GENERATION_KEY = "factordb:data-generation"
+
+# Sent after the commit of a write that renewed the generation (once per write, so a
+# transaction of many writes sends it many times): what was kept before is of no use now.
+# The API works its most asked answers out again on it (api/answer_warmup.py).
+public_data_committed = Signal()
 
 
 def cache_is_shared() -> bool:
@@ -60,6 +66,19 @@ def data_changed() -> None:
     cache.set(GENERATION_KEY, _new_generation(), timeout=None)
 
 
+def _renewed_at_commit() -> None:
+    data_changed()
+    public_data_committed.send(sender=None)
+
+
+def renew_with_the_write() -> None:
+    """A new generation now, so reads later in the same transaction see it; and again after
+    commit, because a reader in another process between the two saw the old rows and may
+    have kept them under the first new generation."""
+    data_changed()
+    transaction.on_commit(_renewed_at_commit)
+
+
 def changes_public_data(instance) -> bool:
     """Whether a write of this row can change what the public reads."""
     from factordb.models import (
@@ -86,13 +105,8 @@ def changes_public_data(instance) -> bool:
 
 
 def _on_write(sender, instance, **kwargs) -> None:
-    if not changes_public_data(instance):
-        return
-    # Now, so reads later in the same transaction see a new generation; and again after
-    # commit, because a reader in another process between the two saw the old rows and may
-    # have kept them under the first new generation.
-    data_changed()
-    transaction.on_commit(data_changed)
+    if changes_public_data(instance):
+        renew_with_the_write()
 
 
 def watch_public_data() -> None:

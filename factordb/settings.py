@@ -255,6 +255,10 @@ REST_FRAMEWORK = {
 # Seconds a read answer stays in the cache; any write the public can read renews the key
 # it is kept under (factordb.generation), so this bounds memory, not staleness.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=3600)
+# After a publication, the most asked answers are worked out again in the background: how
+# many, and one in how many requests is noted to tell which (api/answer_warmup.py). 0: none.
+API_WARM_ANSWERS = env.int("API_WARM_ANSWERS", default=200)
+API_ASKED_SAMPLE = env.int("API_ASKED_SAMPLE", default=16)
 # Quotas: anonymous clients by address, calculators' keys by tier.
 API_ANON_RATE = env.str("API_ANON_RATE", default="120/min")
 THROTTLE_NAMESPACE = env.str("THROTTLE_NAMESPACE", default="")

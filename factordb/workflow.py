@@ -7,7 +7,6 @@ writes the append-only workflow event and the history reason. Nothing else assig
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,7 +112,7 @@ def transition_many(versions, name: str, *, actor, comment: str = "", fields: tu
     """transition() for many (row-locked) versions at once, as a change set moves its rows:
     the same guard, and for each version the same event and history record, written in bulk.
     `fields`: other columns the caller set on the versions, saved with the step."""
-    from factordb.generation import data_changed
+    from factordb.generation import renew_with_the_write
     from factordb.models import FactorVersion, WorkflowEvent
     from factordb.services.publication import next_event_seq
 
@@ -143,5 +142,4 @@ def transition_many(versions, name: str, *, actor, comment: str = "", fields: tu
         default_change_reason=f"{name}: {comment}" if comment else name)
     WorkflowEvent.objects.bulk_create(events, batch_size=BATCH)
     if name in PUBLIC_ACTIONS:  # bulk writes send no signals: say so as a save would
-        data_changed()
-        transaction.on_commit(data_changed)
+        renew_with_the_write()

@@ -83,6 +83,14 @@ def shared_cache(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_warm_up(settings):
+    # Answers are worked out again after a publication only where a test asks for it
+    # (tests/api/test_answer_warmup.py): elsewhere it would add queries and tasks to what
+    # a test counts, and a worker of another database could keep answers of its own.
+    settings.API_WARM_ANSWERS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_data_generation():
     # Each test's data is rolled back, which no signal sees: answers cached by the previous
     # test must not be served to this one.
