@@ -1,5 +1,8 @@
 """Filters of the factor list. A value the platform does not know is a 400 naming the parameter."""
 
+import copy
+import functools
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -10,14 +13,15 @@ from api.params import AS_OF_HELP, MOMENT_HELP, parse_moment
 from factordb import selectors_search
 from factordb.bounds import MAX_YEAR, MIN_YEAR
 from factordb.constants import LifecycleBoundary, Methodology
-from factordb.models import Category, Dataset, Gas, Region, Source
+from factordb.reference_data import reference
 from factordb.unit_names import UnitNameError, unit_named
 
 
-def _known(model, parameter: str, **lookup):
-    found = model.objects.filter(**lookup).first()
+def _known(parameter: str, value: object):
+    """The category, region, gas, dataset or source a filter names: from the reference lists
+    this process keeps per data generation (factordb/reference_data.py), not a query each."""
+    found = reference().by_code(parameter).get(str(value))
     if found is None:
-        value = next(iter(lookup.values()))
         raise serializers.ValidationError({parameter: [
             _("未知的 %(parameter)s“%(value)s”") % {"parameter": parameter, "value": value}]})
     return found
@@ -26,8 +30,7 @@ def _known(model, parameter: str, **lookup):
 class FactorFilter(filters.FilterSet):
     category = filters.CharFilter(method="filter_category",
                                   help_text="Category code; the category's descendants are included.")
-    region = filters.ModelChoiceFilter(queryset=Region.objects.all(), to_field_name="code",
-                                       field_name="factor__region", help_text="Region code (exact).")
+    region = filters.CharFilter(method="filter_region", help_text="Region code (exact).")
     year = filters.NumberFilter(field_name="factor__year", min_value=MIN_YEAR, max_value=MAX_YEAR,
                                 help_text=f"Reference year, {MIN_YEAR}–{MAX_YEAR}.")
     unit = filters.CharFilter(method="filter_unit", max_length=50, help_text=(
@@ -56,9 +59,26 @@ class FactorFilter(filters.FilterSet):
         "force, or for a factor withdrawn since then with none in force, its withdrawn version "
         f"(status withdrawn; the list only: an export writes versions in force). {MOMENT_HELP}"))
 
+    @classmethod
+    @functools.cache
+    def _form_class(cls) -> type:
+        # From copies: a field built on the class's own filters would be deep-copied with them
+        # into every FilterSet made.
+        filters = copy.deepcopy(cls.base_filters)
+        return type(f"{cls.__name__}Form", (cls._meta.form,),
+                    {name: filter_.field for name, filter_ in filters.items()})
+
+    def get_form_class(self) -> type:
+        # django-filter builds the form's class, with a field for each of the thirteen filters,
+        # on every request; they depend on nothing but this class, so it is built once.
+        return self._form_class()
+
     # The rules themselves live in factordb/selectors_search.py, which the search page applies too.
     def filter_category(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
-        return selectors_search.in_category(queryset, _known(Category, name, code=code))
+        return selectors_search.in_category(queryset, _known(name, code))
+
+    def filter_region(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
+        return queryset.filter(factor__region=_known(name, code))
 
     def filter_unit(self, queryset: QuerySet, name: str, text: str) -> QuerySet:
         try:
@@ -68,13 +88,13 @@ class FactorFilter(filters.FilterSet):
         return queryset.filter(factor__unit=unit)
 
     def filter_gas(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
-        return selectors_search.with_gas(queryset, _known(Gas, name, code=code))
+        return selectors_search.with_gas(queryset, _known(name, code))
 
     def filter_source(self, queryset: QuerySet, name: str, pk: int) -> QuerySet:
-        return selectors_search.citing_source(queryset, _known(Source, name, pk=int(pk)))
+        return selectors_search.citing_source(queryset, _known(name, int(pk)))
 
     def filter_dataset(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
-        return selectors_search.in_dataset(queryset, _known(Dataset, name, code=code))
+        return selectors_search.in_dataset(queryset, _known(name, code))
 
     def filter_text(self, queryset: QuerySet, name: str, text: str) -> QuerySet:
         return selectors_search.matching_text(queryset, text)

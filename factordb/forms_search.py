@@ -53,17 +53,6 @@ def _choice(**kwargs) -> forms.ChoiceField:
                              error_messages={"invalid_choice": NOT_A_CHOICE}, **kwargs)
 
 
-def _by_code(options: Reference) -> dict[str, dict]:
-    """The records a choice stands for, by the value the form submits."""
-    return {
-        "category": {c.code: c for c in options.categories},
-        "region": {r.code: r for r in options.regions},
-        "gas": {g.code: g for g in options.gases},
-        "unit": {u.code: u for u in options.units},
-        "dataset": {d.code: d for d in options.datasets},
-        "source": {str(s.pk): s for s in options.sources},
-    }
-
 
 def _choices(options: Reference) -> dict[str, list[tuple[str, str]]]:
     """Each list's choices, labelled in the active language, "all" first."""
@@ -115,7 +104,7 @@ class FactorSearchForm(forms.Form):
 
     def __init__(self, data, *, options: Reference):
         super().__init__(data)
-        self._by_code = options.kept("search-form:codes", lambda: _by_code(options))
+        self._options = options
         choices = options.kept(f"search-form:choices:{get_language()}", lambda: _choices(options))
         for name, listed in choices.items():
             self.fields[name].choices = listed
@@ -133,7 +122,7 @@ class FactorSearchForm(forms.Form):
 
     def _known(self, name: str):
         code = self.cleaned_data.get(name)
-        return self._by_code[name].get(code) if code else None
+        return self._options.by_code(name).get(code) if code else None
 
     def problems(self) -> list[tuple[str, str]]:
         """(field label, reason) for every value set aside, in the order of the form."""

@@ -35,6 +35,17 @@ class Reference:
             self._derived[key] = build()
         return self._derived[key]
 
+    def by_code(self, kind: str) -> dict[str, Any]:
+        """The records of one list a search or a filter names, by the code it names them with:
+        `kind` category, region, gas, unit or dataset by code, source by id (as text)."""
+        def build() -> dict[str, Any]:
+            if kind == "source":
+                return {str(source.pk): source for source in self.sources}
+            listed = {"category": self.categories, "region": self.regions, "gas": self.gases,
+                      "unit": self.units, "dataset": self.datasets}[kind]
+            return {record.code: record for record in listed}
+        return self.kept(f"by-code:{kind}", build)
+
     @cached_property
     def categories(self) -> list[Category]:
         return list(Category.objects.order_by("path"))

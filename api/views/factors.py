@@ -1,6 +1,7 @@
 """Factors: the list with filters, one factor's version in force, and its published history."""
 
 import json
+from datetime import datetime
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import FileResponse
@@ -26,7 +27,12 @@ from api.serializers import FactorSerializer, VersionSerializer
 from factordb.constants import FROZEN_STATUSES
 from factordb.models import FactorVersion, Release, ReleaseFactor
 from factordb.selectors_changes import with_withdrawals_since
-from factordb.services.factor_documents import documents_of, factor_rows, version_documents
+from factordb.services.factor_documents import (
+    in_force_document,
+    listed_documents,
+    listed_rows,
+    version_documents,
+)
 from factordb.services.list_exports import CONTENT_TYPES, MAX_ROWS, ExportFormat, ExportTooLarge, export_list
 from factordb.services.resolution import visible_versions
 
@@ -136,11 +142,14 @@ class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "public_id"
     lookup_value_regex = "[^/]+"
 
+    def _parameters(self) -> tuple[str | None, datetime | None, datetime | None]:
+        """`release`, `as_of` and `updated_since`, each checked (a 400 names what is wrong)."""
+        return (parse_release(self.request), parse_as_of(self.request.query_params.get("as_of")),
+                parse_moment(self.request.query_params.get("updated_since"), "updated_since"))
+
     def get_queryset(self) -> QuerySet:
-        release = parse_release(self.request)
-        as_of = parse_as_of(self.request.query_params.get("as_of"))
+        release, as_of, since = self._parameters()
         versions = visible_versions(as_of=as_of, release=release)
-        since = parse_moment(self.request.query_params.get("updated_since"), "updated_since")
         if since is not None and release is None and self.action == "list":
             # What changed since then includes what left force: a withdrawn factor, marked withdrawn.
             versions = with_withdrawals_since(versions, since, as_of=as_of)
@@ -154,13 +163,13 @@ class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         rows, never from model instances and nested serializers (factordb/services/factor_documents.py)."""
         if self.request.query_params.get("release"):
             return versions.values("frozen_document", "public_id", "year", "published_at", "co2e_total")
-        return factor_rows(versions, "public_id", "year")
+        return listed_rows(versions, "public_id", "year", "published_at", "co2e_total")
 
     def _documents(self, rows: list[dict]) -> list[dict]:
         # A release answers with what it showed when it was sealed, never with today's names.
         if self.request.query_params.get("release"):
             return [json.loads(row["frozen_document"]) for row in rows]
-        return documents_of(rows)
+        return listed_documents(rows)
 
     @extend_schema(summary="List published factors", parameters=[AS_OF], responses={200: FactorSerializer,
                                                                                     **ERRORS})
@@ -173,11 +182,16 @@ class FactorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         # Looked up among the visible versions only: an id that exists but was never
         # published answers exactly as an unknown one, so drafts cannot be discovered.
-        versions = self.get_queryset().filter(factor__public_id=self.kwargs["public_id"]).order_by("-version")
-        rows = list(self._rows(versions)[:1])
-        if not rows:
+        release, as_of, _ = self._parameters()
+        if release is None and as_of is None:  # the version in force: the question most asked
+            document = in_force_document(self.kwargs["public_id"])
+        else:
+            versions = self.get_queryset().filter(factor__public_id=self.kwargs["public_id"])
+            rows = list(self._rows(versions.order_by("-version"))[:1])
+            document = self._documents(rows)[0] if rows else None
+        if document is None:
             raise NotFound(FACTOR_NOT_FOUND)
-        return Response(self._documents(rows)[0])
+        return Response(document)
 
     @extend_schema(
         summary="The filtered list as one file: CSV, CSV for Excel, XLSX or JSON",

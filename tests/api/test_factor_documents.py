@@ -14,13 +14,14 @@ from rest_framework.renderers import JSONRenderer
 from api.serializers import FactorSerializer, VersionSerializer
 from factordb.constants import FactorStatus
 from factordb.models import FactorVersion, GasAmount, VersionSource
-from factordb.services.factor_documents import factor_documents, version_documents
+from factordb.services.factor_documents import factor_documents, in_force_document, version_documents
 from tests.factories import (
     DraftVersionFactory,
     GasFactory,
     PublishedVersionFactory,
     SourceFactory,
     SupersededVersionFactory,
+    WithdrawnVersionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,42 @@ def test_a_page_costs_the_same_queries_for_one_factor_as_for_many(api):
     for _ in range(6):
         PublishedVersionFactory()
     assert queries_of_a_page() == one
+
+
+def test_the_version_in_force_is_the_document_the_rows_give(full_version):
+    SupersededVersionFactory(factor=full_version.factor, version=1)
+    DraftVersionFactory(factor=full_version.factor, version=3)
+    from_rows = factor_documents(FactorVersion.objects.filter(pk=full_version.pk))[full_version.pk]
+
+    in_force = in_force_document(full_version.factor.public_id)
+
+    assert json.dumps(in_force) == json.dumps(from_rows)  # key order and texts too
+
+
+def test_no_version_in_force_is_no_document():
+    draft = DraftVersionFactory()
+    withdrawn = WithdrawnVersionFactory()
+
+    assert in_force_document(draft.factor.public_id) is None
+    assert in_force_document(withdrawn.factor.public_id) is None
+    assert in_force_document("EF-NOT-THERE") is None
+
+
+def test_a_detail_worked_out_is_one_query_on_postgresql(api, full_version):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite reads the three queries of the portable road")
+    with CaptureQueriesContext(connection) as captured:
+        answer = api.get(f"/api/v1/factors/{full_version.factor.public_id}/", HTTP_CACHE_CONTROL="no-cache")
+
+    assert answer.status_code == 200
+    assert len([query for query in captured if "factordb_factorversion" in query["sql"]]) == 1
+
+
+def test_the_statement_names_its_columns_in_their_order():
+    if connection.vendor != "postgresql":
+        pytest.skip("the statement is PostgreSQL's")
+    from factordb.services.factor_documents import DOCUMENT_COLUMNS, IN_FORCE_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute(IN_FORCE_SQL, ["none", "published"])
+        assert tuple(column.name for column in cursor.description) == DOCUMENT_COLUMNS
