@@ -1,5 +1,5 @@
 """After a publication, the answers calculators ask for most are worked out again in the
-background, before they ask (docs/adr/0031-answers-worked-out-again-after-a-publication.md).
+background, before they ask (docs/adr/0031-the-cold-path-and-answers-worked-out-again.md).
 
 A publication renews the data generation, so every kept answer is of no use at once and
 every client's next request would be worked out (api/response_cache.py). Instead:
