@@ -53,7 +53,6 @@ def _choice(**kwargs) -> forms.ChoiceField:
                              error_messages={"invalid_choice": NOT_A_CHOICE}, **kwargs)
 
 
-
 def _choices(options: Reference) -> dict[str, list[tuple[str, str]]]:
     """Each list's choices, labelled in the active language, "all" first."""
     labels = {
