@@ -12,6 +12,7 @@ makes every calculator's next answers be worked out again. The rule errs the oth
 any other row of the factor database renews it.
 """
 
+import logging
 import time
 import uuid
 from datetime import UTC, datetime
@@ -27,6 +28,8 @@ from factordb.constants import FROZEN_STATUSES
 from factordb.workflow import PUBLIC_ACTIONS
 
 GENERATION_KEY = "factordb:data-generation"
+
+logger = logging.getLogger(__name__)
 
 # Sent after the commit of a write that renewed the generation (once per write, so a
 # transaction of many writes sends it many times): what was kept before is of no use now.
@@ -68,7 +71,11 @@ def data_changed() -> None:
 
 def _renewed_at_commit() -> None:
     data_changed()
-    public_data_committed.send(sender=None)
+    # The write is committed: a receiver that fails (its broker unreachable, say) is logged,
+    # never turned into an error of the request that made the write.
+    for receiver, outcome in public_data_committed.send_robust(sender=None):
+        if isinstance(outcome, Exception):
+            logger.warning("after a commit, %s failed: %r", receiver, outcome)
 
 
 def renew_with_the_write() -> None:

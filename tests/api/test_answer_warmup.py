@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from api.answer_warmup import ROSTER_KEY, Question, most_asked, warm_answers
-from factordb.generation import data_changed
+from factordb.generation import data_changed, public_data_committed
 from factordb.services import review
 from tests.factories import ApprovedVersionFactory, PublishedVersionFactory
 
@@ -210,3 +210,19 @@ def test_a_worker_keeps_the_answers_again_once_for_a_transaction_of_many_writes(
         after = api.get(_detail(published))
     assert after.content == before.content
     assert len(queued_warm_ups) == 1
+
+
+def test_what_fails_after_the_commit_never_fails_the_publication(
+        approver, editor, django_capture_on_commit_callbacks, caplog):
+    def broker_down(**kwargs):
+        raise ConnectionError("the broker is unreachable")
+
+    public_data_committed.connect(broker_down, weak=False)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            published = _publish_another(approver, editor)
+    finally:
+        public_data_committed.disconnect(broker_down)
+
+    assert published.status == "published"
+    assert "the broker is unreachable" in caplog.text
