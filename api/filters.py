@@ -13,18 +13,8 @@ from api.params import AS_OF_HELP, MOMENT_HELP, parse_moment
 from factordb import selectors_search
 from factordb.bounds import MAX_YEAR, MIN_YEAR
 from factordb.constants import LifecycleBoundary, Methodology
-from factordb.reference_data import reference
+from factordb.reference_data import Reference, reference
 from factordb.unit_names import UnitNameError, unit_named
-
-
-def _known(parameter: str, value: object):
-    """The category, region, gas, dataset or source a filter names: from the reference lists
-    this process keeps per data generation (factordb/reference_data.py), not a query each."""
-    found = reference().by_code(parameter).get(str(value))
-    if found is None:
-        raise serializers.ValidationError({parameter: [
-            _("未知的 %(parameter)s“%(value)s”") % {"parameter": parameter, "value": value}]})
-    return found
 
 
 class FactorFilter(filters.FilterSet):
@@ -73,12 +63,26 @@ class FactorFilter(filters.FilterSet):
         # on every request; they depend on nothing but this class, so it is built once.
         return self._form_class()
 
+    @functools.cached_property
+    def _reference(self) -> Reference:
+        # Read once for the request's filters (each read asks the cache for the generation).
+        return reference()
+
+    def _known(self, parameter: str, value: object):
+        """The category, region, gas, dataset or source a filter names: from the reference lists
+        this process keeps per data generation (factordb/reference_data.py), not a query each."""
+        found = self._reference.by_code(parameter).get(str(value))
+        if found is None:
+            raise serializers.ValidationError({parameter: [
+                _("未知的 %(parameter)s“%(value)s”") % {"parameter": parameter, "value": value}]})
+        return found
+
     # The rules themselves live in factordb/selectors_search.py, which the search page applies too.
     def filter_category(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
-        return selectors_search.in_category(queryset, _known(name, code))
+        return selectors_search.in_category(queryset, self._known(name, code))
 
     def filter_region(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
-        return queryset.filter(factor__region=_known(name, code))
+        return queryset.filter(factor__region=self._known(name, code))
 
     def filter_unit(self, queryset: QuerySet, name: str, text: str) -> QuerySet:
         try:
@@ -88,13 +92,13 @@ class FactorFilter(filters.FilterSet):
         return queryset.filter(factor__unit=unit)
 
     def filter_gas(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
-        return selectors_search.with_gas(queryset, _known(name, code))
+        return selectors_search.with_gas(queryset, self._known(name, code))
 
     def filter_source(self, queryset: QuerySet, name: str, pk: int) -> QuerySet:
-        return selectors_search.citing_source(queryset, _known(name, int(pk)))
+        return selectors_search.citing_source(queryset, self._known(name, int(pk)))
 
     def filter_dataset(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
-        return selectors_search.in_dataset(queryset, _known(name, code))
+        return selectors_search.in_dataset(queryset, self._known(name, code))
 
     def filter_text(self, queryset: QuerySet, name: str, text: str) -> QuerySet:
         return selectors_search.matching_text(queryset, text)
