@@ -15,10 +15,10 @@ What it does, on the machine it runs on (PostgreSQL and Redis as in CI, wrk inst
 commit before a change, say) on the cached scenarios, both served at once and taking turns
 for BENCH_ROUNDS rounds: on a shared machine, what one run alone measures moves with the load.
 After the scenarios (and alone with `python -m bench.api --after-a-publication`), the popular
-details and lists, kept, in steady state and in the 10 s after one publication made through the services while
-wrk runs, first with no Celery worker, then with one that works the most asked answers out
-again (api/answer_warmup.py); each run publishes one more version of one of the popular
-factors in the benchmark database.
+details and lists, kept, in steady state and in the 10 s after one publication made through
+the services while wrk runs, first with no Celery worker, then with one that works the most
+asked answers out again (api/answer_warmup.py); each run publishes one more version of one of
+the popular factors in the benchmark database.
 """
 
 import json

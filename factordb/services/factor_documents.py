@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from factordb.constants import FactorStatus
 from factordb.models import FactorVersion, GasAmount, VersionSource
 from factordb.representation import decimal_text, moment_text
+from factordb.services.resolution_candidates import visible_versions
 
 VERSION_COLUMNS = (
     "id", "version", "status", "co2e_total", "biogenic_co2", "is_removal", "uncertainty_distribution",
@@ -101,7 +102,7 @@ def _citations(rows: str) -> list[dict]:
 # DOCUMENT_SQL's columns in its order (named here: the driver builds the cursor's description
 # anew, an object per column, on every read of it).
 DOCUMENT_COLUMNS = (*(column for column in VERSION_COLUMNS if column != "derivation"), "derivation",
-                    *FACTOR_COLUMNS, "gwp_set__code", *REFERENCE_COLUMNS[1:], "gas_amounts", "citations")
+                    *FACTOR_COLUMNS, *REFERENCE_COLUMNS, "gas_amounts", "citations")
 
 
 def _read_documents(sql: str, params: list) -> dict[int, dict]:
@@ -119,7 +120,7 @@ def _read_documents(sql: str, params: list) -> dict[int, dict]:
 def in_force_document(public_id: str) -> dict | None:
     """The document of the factor's version published now (the API's detail), or None."""
     if connection.vendor != "postgresql":
-        in_force = FactorVersion.objects.filter(factor__public_id=public_id, status=FactorStatus.PUBLISHED)
+        in_force = visible_versions().filter(factor__public_id=public_id)
         return next(iter(factor_documents(in_force.order_by("-version")[:1]).values()), None)
     return next(iter(_read_documents(IN_FORCE_SQL, [public_id, FactorStatus.PUBLISHED.value]).values()), None)
 
