@@ -14,7 +14,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, given, settings
@@ -26,8 +26,6 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from factordb.services.seed import seed_load
-
 # The schema is generated, not fetched: fetching would need the database at import time.
 _document = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
 schema = schemathesis.openapi.from_dict(_document)
@@ -35,13 +33,6 @@ schema.app = get_wsgi_application()
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_load()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -9,21 +9,12 @@ import datetime as dt
 import json
 
 import pytest
-from django.db import transaction
 
 from api.params import moment_from_text
 from factordb.models import Factor, FactorVersion, Unit
-from factordb.services.seed import seed_load
 
 GRID_2022 = "EFSKYNSW61TZ"
 GOOD_KEY = {"category": "energy.electricity.grid_average", "region": "CN", "year": 2022, "unit": "kWh"}
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_load()
-        transaction.set_rollback(True)
 
 
 def snapshot() -> dict:

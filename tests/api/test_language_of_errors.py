@@ -6,7 +6,6 @@ tests/api/test_language.py checks Django's and DRF's own messages and the defaul
 this file walks ours."""
 
 import pytest
-from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts.services import api_key_issue, api_key_revoke
@@ -14,7 +13,6 @@ from factordb.bounds import MAX_JSON_DEPTH, MIN_YEAR
 from factordb.models import FactorVersion, GwpValue, Release
 from factordb.services.resolution import MAX_KEYS
 from factordb.services.review import factor_version_withdraw
-from factordb.services.seed import seed_load
 from tests.factories import StaffUserFactory, UnitFactory
 from tests.languages import assert_error_in, assert_texts_in
 
@@ -22,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 GRID_CO2 = "energy.electricity.grid_average"
 ANHUI_2022 = {"category": GRID_CO2, "region": "CN-AH", "year": 2022, "unit": "kWh"}
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_load()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(params=["en", "zh-hans"])

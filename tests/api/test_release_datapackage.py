@@ -10,14 +10,12 @@ from urllib.parse import urljoin
 
 import frictionless
 import pytest
-from django.db import transaction
 
 from factordb.constants import FactorStatus
 from factordb.models import Release, ReleaseContent, ReleasePackage, VersionSource
 from factordb.services import datapackage
 from factordb.services.corrections import factor_correct_names, source_correct_citation
 from factordb.services.releases import release_cut
-from factordb.services.seed import seed_load
 from tests.factories import DraftVersionFactory, PublishedVersionFactory, ReleaseFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,14 +68,7 @@ def hostile_release(approver):
     return release_cut(name="2025.1", actor=approver)
 
 
-@pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_load()
-        transaction.set_rollback(True)
-
-
-@pytest.mark.usefixtures("seeded")
+@pytest.mark.usefixtures("seeded_class")
 class TestTheSeededRelease:
     def test_frictionless_accepts_the_package_and_the_data_saved_side_by_side(self, api, tmp_path):
         (release,) = Release.objects.sealed()

@@ -1,16 +1,6 @@
 """resolve/ and calculate/ over HTTP, on the real seed."""
 
 import pytest
-from django.db import transaction
-
-from factordb.services.seed import seed_load
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_load()
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

@@ -4,24 +4,15 @@ values per the unit asked for, and a withdrawn exact match said so."""
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
-from django.db import transaction
 
 from factordb.models import FactorVersion
 from factordb.services.review import factor_version_withdraw
-from factordb.services.seed import seed_load
 
 pytestmark = pytest.mark.django_db
 
 GRID_CO2 = "energy.electricity.grid_average"
 ANHUI_2023 = {"category": GRID_CO2, "region": "CN-AH", "year": 2023, "unit": "kWh"}
 NATIONAL_2022 = "EFSKYNSW61TZ"  # 0.5366 kg CO2/kWh
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_load()
-        transaction.set_rollback(True)
 
 
 def post(api, url: str, body: dict):

@@ -2,11 +2,9 @@
 unit, each naming exactly the unit the seed lists it for, and nothing else is ever evaluated."""
 
 import pytest
-from django.db import transaction
 
 from factordb.constants import FactorStatus
 from factordb.models import Factor, Unit, UnitAlias
-from factordb.services.seed import seed_load
 from tests.factories import UnitFactory
 
 # Every name issue 12 asks for, with the unit it must name.
@@ -21,13 +19,6 @@ ISSUE_NAMES = [
     ("吉焦", "GJ"), ("GJ", "GJ"),
 ]
 ACCEPTED = "give the code, symbol or an alias of a unit in units/"
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_load()
-        transaction.set_rollback(True)
 
 
 def a_factor_per(code: str) -> Factor:

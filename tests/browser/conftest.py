@@ -1,14 +1,10 @@
 """A real Chromium (Debian's package) driven by Playwright against Django's live server."""
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 
-from accounts.roles import Role
 from tests.browser.availability import chromium_or_skip
 
 # Playwright's sync API runs an event loop in the test thread; the test still touches
@@ -40,35 +36,11 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture(scope="session")
-def seed_copy(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("seed")
-
-
 @pytest.fixture
-def seeded(transactional_db, seed_copy):
-    """The real seed: the published national factors, sources and the first release.
-
-    The first test of a session loads it through its services (`loadseed`, seconds) and keeps
-    a copy (`dumpdata`); each later one gets the copy back (`loaddata`), as the live server's
-    tests empty every table after them. The versions and releases come last in the copy: a
-    published version refuses new gas amounts and sources, a sealed release new content
-    (PostgreSQL's guards), so their rows may only arrive after their parts (the foreign keys
-    are checked at the end of the load).
-    """
-    parts = [seed_copy / f"{name}.json" for name in ("rows", "versions", "releases")]
-    if parts[0].exists():
-        call_command("loaddata", *map(str, parts), verbosity=0)
-        return
-    # A transactional test empties every table after it, the role groups of the migrations too.
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-    call_command("loadseed", stdout=io.StringIO())
-    keys = {"use_natural_foreign_keys": True, "use_natural_primary_keys": True}
-    call_command("dumpdata", "auth.group", "accounts", "factordb",
-                 exclude=["factordb.factorversion", "factordb.release"], output=str(parts[0]), **keys)
-    call_command("dumpdata", "factordb.factorversion", output=str(parts[1]), **keys)
-    call_command("dumpdata", "factordb.release", output=str(parts[2]), **keys)
+def seeded(transactional_db, seed_rows):
+    """The real seed: the published national factors, sources and the first release, loaded
+    afresh for each test, as the live server's tests empty every table after them."""
+    seed_rows.load()
 
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"

@@ -3,7 +3,7 @@
 The format lives in factordb/services/imports/columns.py and cells.py; the page is what its
 users read. These tests hold the two together: every column with its kind and whether it is
 required, every fixed choice, the limits written in one place, and an example whose codes,
-units and totals the seeded database accepts as new factors.
+units and totals the seeded_class database accepts as new factors.
 """
 
 import csv
@@ -15,13 +15,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from factordb import consistency, gwp
 from factordb.constants import LifecycleBoundary, Methodology, UncertaintyDistribution
 from factordb.models import Category, Dataset, Factor, Gas, GwpSet, Region, Source
 from factordb.services.imports import cells, columns
-from factordb.services.seed import seed_load
 from factordb.unit_names import unit_named
 
 DOC = Path(settings.BASE_DIR) / "docs" / "import-format.md"
@@ -221,16 +219,8 @@ def test_the_error_reasons_shown_in_the_page_are_those_the_code_gives():
     assert reasons[("4", "co2e_total")] == str(comma.value)
 
 
-@pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
-    """The national seed, loaded once for the class and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_load()
-        transaction.set_rollback(True)
-
-
 @pytest.mark.django_db
-@pytest.mark.usefixtures("seeded")
+@pytest.mark.usefixtures("seeded_class")
 class TestTheExampleOnTheSeededDatabase:
     """What §12 says of its file on a database loaded with the national seed."""
 
@@ -255,7 +245,7 @@ class TestTheExampleOnTheSeededDatabase:
                 year=cells.read_integer(row["year"]), boundary=row["boundary"], method=row["method"],
                 name_zh=row["name_zh"], name_en=row["name_en"],
             )
-            # Also the identity's uniqueness: no seeded factor has it, so the row is new.
+            # Also the identity's uniqueness: no seeded_class factor has it, so the row is new.
             factor.full_clean()
 
     def test_every_stated_total_agrees_with_its_breakdown(self):

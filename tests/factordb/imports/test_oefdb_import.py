@@ -6,7 +6,6 @@ import csv
 import io
 
 import pytest
-from django.core.management import call_command
 
 from factordb.models import FactorVersion, ImportStatus, Region, RowAction, Unit
 from factordb.services import factor_imports
@@ -17,11 +16,6 @@ from .conftest import previewed
 
 pytestmark = pytest.mark.django_db
 ROWS = 6_181
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("loadseed", verbosity=0)
 
 
 def test_every_row_is_planned_or_reported_and_the_file_as_a_whole_is_refused(seeded, editor):

@@ -10,7 +10,6 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 
 from factordb.constants import QUALITY_INDICATORS, LifecycleBoundary
 from factordb.models import Category, Dataset, GwpSet, Region, Source
@@ -27,20 +26,11 @@ from factordb.services.imports.oefdb import (
     header_issues,
     oefdb_rows,
 )
-from factordb.services.seed import seed_load
 from factordb.unit_names import UnitNameError, units_named
 
 pytestmark = pytest.mark.django_db
 
 DATA_ROWS = 6181
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The seed (regions, units, GWP sets, the OEFDB dataset and source), loaded once, rolled back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_load()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from factordb.constants import FactorStatus, LifecycleBoundary, Methodology
 from factordb.models import Gas, GasAmount, Release
 from factordb.services.calculation import calculate
 from factordb.services.resolution import ResolveKey
-from factordb.services.seed import seed_load, seed_public_id
+from factordb.services.seed import seed_public_id
 from tests.factories import (
     DraftVersionFactory,
     FactorFactory,
@@ -245,16 +244,8 @@ def test_an_unknown_release_is_an_error_naming_it(grid):
     assert field_errors(raised) == {"release": ["unknown release '2099.1'"]}
 
 
-@pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
-    """The real seed, loaded once for the class and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_load()
-        transaction.set_rollback(True)
-
-
 class TestWithTheSeed:
-    def test_one_mwh_of_2022_national_grid_electricity_is_536_6_kg(self, seeded):
+    def test_one_mwh_of_2022_national_grid_electricity_is_536_6_kg(self, seeded_class):
         key = ResolveKey("energy.electricity.grid_average", "CN", 2022, "MWh",
                          boundary=LifecycleBoundary.GRID_CONSUMPTION, method=Methodology.MEE_GRID_FACTORS)
 
@@ -264,7 +255,7 @@ class TestWithTheSeed:
         assert result.factor_public_id == seed_public_id("MEE-GRID/2022/national_average/CN")
         assert result.resolution.status == "matched"
 
-    def test_a_tonne_of_fuel_against_a_kwh_factor_is_an_error_naming_both_units(self, seeded):
+    def test_a_tonne_of_fuel_against_a_kwh_factor_is_an_error_naming_both_units(self, seeded_class):
         with pytest.raises(ValidationError) as raised:
             calculate(public_id=seed_public_id("MEE-GRID/2022/national_average/CN"), amount="1", unit="t")
 
@@ -277,7 +268,7 @@ class TestWithTheSeed:
         ("AR5", Decimal("95025.5")),  # 94600 + 1 × 28 + 1.5 × 265
         ("AR6", Decimal("95039.3")),  # 94600 + 1 × 29.8 (fossil) + 1.5 × 273
     ])
-    def test_an_ipcc_fuel_totals_under_each_gwp_set_as_hand_computed(self, seeded, gwp_set, expected):
+    def test_an_ipcc_fuel_totals_under_each_gwp_set_as_hand_computed(self, seeded_class, gwp_set, expected):
         public_id = seed_public_id("IPCC2006/other_bituminous/TJ")
 
         result = calculate(public_id=public_id, amount="1000", unit="GJ", gwp_set=gwp_set)
