@@ -368,6 +368,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The probes (factordb/views/health.py) are asked over plain HTTP by the orchestrator, inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Each can be switched off for a trial over plain HTTP (docker/compose.yaml on localhost).
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)

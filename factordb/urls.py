@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from api.exceptions import unknown_address
 from factordb import views
-from factordb.views import change_sets, dashboard, review
+from factordb.views import change_sets, dashboard, health, review
 from factordb.views.public import browse, compare, factor, pages, releases, search, sources
 
 review_patterns = [
@@ -22,6 +22,9 @@ review_patterns = [
 ]
 
 urlpatterns = [
+    # Probes (factordb/views/health.py): first, so that resolving them costs least.
+    path("healthz", health.alive, name="healthz"),
+    path("readyz", health.ready, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Not language-prefixed: answers carry both name_zh and name_en.
     path("api/v1/", include("api.urls")),

@@ -56,3 +56,4 @@ def test_a_task_round_trips_through_the_broker(real_worker):
     assert result["pid"] != os.getpid(), "the task ran in this process, not in a worker"
     assert result["database"] is True
     assert result["cache"] is True
+    assert result["broker"] is True

@@ -203,6 +203,8 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "robots_txt": READS,
     "sitemap": READS,
     "favicon": READS,
+    "healthz": READS,  # probes: they answer anyone and write nothing
+    "readyz": READS,
     "set_language": READS,
     "login": READS,
     "logout": READS,

@@ -1,10 +1,12 @@
-"""Is the platform reachable? Database and cache, checked the way a request uses them."""
+"""Is the platform reachable? Database, cache and broker, checked the way a request uses them."""
 
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from kombu import Connection as BrokerConnection
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,25 @@ def cache_is_reachable() -> bool:
         return False
 
 
+# A probe answers within seconds, or the orchestrator's own timeout decides for it.
+BROKER_CONNECT_TIMEOUT = 2
+
+
+def broker_is_reachable() -> bool:
+    """Can a task be queued? With tasks run eagerly (`make run`, the SQLite tests) there is no
+    broker to reach, and nothing a request queues can be lost for want of one."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return True
+    try:
+        with BrokerConnection(settings.CELERY_BROKER_URL, connect_timeout=BROKER_CONNECT_TIMEOUT) as broker:
+            broker.ensure_connection(max_retries=0)  # 0: the first failure is the answer, no retry
+        return True
+    except Exception:
+        logger.exception("Health check: the broker is not reachable")
+        return False
+
+
 def platform_health() -> dict[str, bool]:
     """Only connectivity: the answer must not depend on which database's data is loaded."""
-    return {"database": database_is_reachable(), "cache": cache_is_reachable()}
+    return {"database": database_is_reachable(), "cache": cache_is_reachable(),
+            "broker": broker_is_reachable()}

@@ -10,8 +10,8 @@ class UnreachableDatabase:
 
 
 @pytest.mark.django_db
-def test_it_reports_a_reachable_database_and_cache():
-    assert health.platform_health() == {"database": True, "cache": True}
+def test_it_reports_a_reachable_database_cache_and_broker():
+    assert health.platform_health() == {"database": True, "cache": True, "broker": True}
 
 
 def test_it_reports_an_unreachable_database_instead_of_raising(monkeypatch):
