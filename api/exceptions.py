@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
+from django_guid import get_guid
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -113,7 +114,12 @@ _MESSAGES = {400: gettext_lazy("请求有误。"), 401: gettext_lazy("未提供�
 def error_body(status_code: int, message: str | None = None) -> dict:
     code = _CODES.get(status_code, "error")
     message = message or str(_MESSAGES.get(status_code, f"{HTTPStatus(status_code).phrase}."))
-    return {"error": {"code": code, "message": message, "details": {}}}
+    body = {"error": {"code": code, "message": message, "details": {}}}
+    if status_code >= 500:
+        # The request's id, as its X-Request-ID header and every log line of it carry it: a
+        # calculator's report of the failure can then be found in the logs.
+        body["error"]["request_id"] = get_guid()
+    return body
 
 
 def unknown_address(request: HttpRequest, *args, **kwargs) -> JsonResponse:

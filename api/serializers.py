@@ -55,6 +55,9 @@ class ErrorSerializer(serializers.Serializer):
         code = serializers.CharField()
         message = serializers.CharField()
         details = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+        request_id = serializers.CharField(required=False, help_text=(
+            "Only on a server error (500): the request's id, as in its X-Request-ID header and "
+            "every log line of the request; quote it when reporting the failure."))
 
     error = Body()
 

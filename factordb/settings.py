@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     # Swagger UI served from our own static files: /api/v1/docs/ works offline.
     "drf_spectacular_sidecar",
     "corsheaders",
+    "django_guid",
     "simple_history",
     "axes",
     "accounts",
@@ -81,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First of all: every log line of the request, the middleware's own included, carries its id.
+    "django_guid.middleware.guid_middleware",
     # Outermost, around django-cors-headers: a preflight from an origin it does not allow is a
     # 403 in the error shape, not a bare 200 a browser must interpret (api/cors.py).
     "api.cors.RefuseForeignPreflightMiddleware",
@@ -385,9 +389,34 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Logging -------------------------------------------------------------------------
+# Every line carries the request's id (django-guid): the X-Request-ID a proxy sent, if it is a
+# UUID, else a new one; answered in the same header, and in the body of a server error, so a
+# calculator's report can be found in the logs. Tasks a request starts log under its id.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,  # anything but a UUID is replaced: no forged text in the logs
+    # The id travels in the task's headers to a worker. Tasks run eagerly run inside the request
+    # and log under its id as they are; the integration would give them a new one, and clear
+    # the request's when they end.
+    "INTEGRATIONS": [] if CELERY_TASK_ALWAYS_EAGER else [CeleryIntegration(use_django_logging=True)],
+}
+# JSON lines for a log collector in production; plain lines for a person in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId",
+                               "correlation_id_field": "request_id"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-guid says at INFO that it set and cleared each id: two lines a request, no news.
+    "loggers": {"django_guid": {"level": "WARNING"}},
 }

@@ -3,6 +3,7 @@
 import os
 
 from celery import shared_task
+from django_guid import get_guid
 
 from factordb.models import FactorImport
 from factordb.services import (
@@ -17,9 +18,10 @@ from factordb.services import (
 
 
 @shared_task(name="factordb.platform_health")
-def platform_health() -> dict[str, bool | int]:
-    # The pid tells a caller which process answered: a worker's, or its own when run eagerly.
-    return {**health.platform_health(), "pid": os.getpid()}
+def platform_health() -> dict[str, bool | int | str | None]:
+    # The pid tells a caller which process answered: a worker's, or its own when run eagerly;
+    # the request id, under which id the task logged (that of the request that queued it).
+    return {**health.platform_health(), "pid": os.getpid(), "request_id": get_guid()}
 
 
 @shared_task(name="factordb.publish_due_versions")

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django_guid import clear_guid, set_guid
 
 from factordb.celery import app
 from factordb.tasks import platform_health
@@ -57,3 +58,15 @@ def test_a_task_round_trips_through_the_broker(real_worker):
     assert result["database"] is True
     assert result["cache"] is True
     assert result["broker"] is True
+
+
+@pytest.mark.celery_worker
+def test_a_task_queued_by_a_request_logs_under_the_requests_id_in_the_worker(real_worker):
+    set_guid("0123456789abcdef0123456789abcdef")  # as the request-id middleware does for a request
+    try:
+        result = platform_health.delay().get(timeout=30)
+    finally:
+        clear_guid()
+
+    assert result["pid"] != os.getpid()
+    assert result["request_id"] == "0123456789abcdef0123456789abcdef"

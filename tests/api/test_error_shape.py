@@ -18,7 +18,8 @@ def assert_error_shape(response, status: int, code: str) -> None:
     assert response.status_code == status, response.content[:300]
     assert response["Content-Type"].startswith("application/json")
     error = response.json()["error"]
-    assert set(error) == {"code", "message", "details"}
+    # A server error also names the request's id (X-Request-ID), so it can be found in the logs.
+    assert set(error) == {"code", "message", "details"} | ({"request_id"} if status >= 500 else set())
     assert error["code"] == code
     assert isinstance(error["message"], str)
     assert error["message"]
@@ -76,6 +77,7 @@ def test_a_failing_api_view_is_a_json_500(settings, debug):
         response = Client(raise_request_exception=False).get("/api/v1/broken/")
     assert_error_shape(response, 500, "server_error")
     assert "a bug in an API view" not in response.content.decode()  # nothing of the code leaks
+    assert response.json()["error"]["request_id"] == response["X-Request-ID"]
 
 
 @pytest.mark.django_db
