@@ -11,7 +11,7 @@ RUN_ADDR ?= 127.0.0.1:8000
 PIP      := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run serve test lint fix messages browser browser-if-possible bench-tools bench-api bench-pages bench-import bench-change-sets bench clean
+.PHONY: help install install-dev run prod-local serve test lint fix messages browser browser-if-possible bench-tools bench-api bench-pages bench-import bench-change-sets bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,10 @@ run: install var  ## migrate, load the seed data, create a demo admin and one de
 	DEBUG=1 $(MANAGE) collectstatic --noinput --verbosity 0
 	DEBUG=1 SITE_URL="$${SITE_URL:-http://$(RUN_ADDR)}" $(MANAGE) ensure_demo_admin
 	DEBUG=1 $(MANAGE) runserver $(RUN_ADDR)
+
+# Needs the local PostgreSQL and Redis; every default (database, port, key) is in the script.
+prod-local: install var  ## the production processes without Docker: gunicorn, Celery worker and beat, DEBUG off, local PostgreSQL and Redis
+	./docker/prod-local
 
 serve: install var  ## serve without migrating or seeding (after a first `make run`)
 	DEBUG=1 $(MANAGE) runserver $(RUN_ADDR)
