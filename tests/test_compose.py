@@ -1,0 +1,58 @@
+"""docker/compose.yaml and docker/nginx.conf: the services production runs, each watched by a
+healthcheck, with the proxy in front as the only published port."""
+
+import re
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+from factordb.services.imports import reading
+
+DOCKER = Path(settings.BASE_DIR) / "docker"
+COMPOSE = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+SERVICES = COMPOSE["services"]
+NGINX = (DOCKER / "nginx.conf").read_text()
+
+
+def test_it_runs_the_database_redis_web_worker_beat_and_the_proxy():
+    assert set(SERVICES) == {"postgres", "redis", "web", "worker", "beat", "proxy"}
+
+
+def test_every_service_that_answers_has_a_healthcheck():
+    for name in ("postgres", "redis", "web", "worker", "proxy"):
+        check = SERVICES[name].get("healthcheck")
+        assert check, f"{name} has no healthcheck"
+        assert check["test"][0] in ("CMD", "CMD-SHELL"), name
+        assert {"interval", "timeout", "retries"} <= set(check), name
+
+
+def test_web_is_ready_only_when_its_database_redis_and_broker_answer():
+    assert "/readyz" in " ".join(SERVICES["web"]["healthcheck"]["test"])
+    assert SERVICES["web"]["depends_on"] == {"postgres": {"condition": "service_healthy"},
+                                             "redis": {"condition": "service_healthy"}}
+
+
+def test_only_the_proxy_is_published_and_it_waits_for_a_healthy_web():
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert SERVICES["proxy"]["depends_on"] == {"web": {"condition": "service_healthy"}}
+    assert SERVICES["proxy"]["build"]["target"] == "proxy"
+    assert re.search(r"^FROM nginx:\S+ AS proxy$", (DOCKER / "Dockerfile").read_text(), re.MULTILINE)
+
+
+def test_the_proxy_serves_static_files_and_keeps_only_anonymous_gets():
+    assert re.search(r"location /static/ \{\s*alias /srv/static/;", NGINX)
+    assert "proxy_cache_methods GET HEAD;" in NGINX
+    for credential in ("$cookie_sessionid", "$http_authorization", "$http_x_api_key"):
+        assert re.search(rf"proxy_cache_bypass [^;]*\{credential}", NGINX), credential
+        assert re.search(rf"proxy_no_cache [^;]*\{credential}", NGINX), credential
+    # Nothing overrides the application's Cache-Control: no proxy_cache_valid, no ignored headers.
+    assert "proxy_cache_valid" not in NGINX
+    assert "proxy_ignore_headers" not in NGINX
+    assert "proxy_cache_use_stale" not in NGINX
+
+
+def test_the_proxy_accepts_an_import_up_to_the_applications_own_limit():
+    limit_mb = int(re.search(r"client_max_body_size (\d+)m;", NGINX).group(1))
+    assert limit_mb * 1024 * 1024 > reading.MAX_FILE_BYTES
