@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,7 +44,7 @@ class Target:
                    password=settings.get("PASSWORD") or "")
 
     def renamed(self, name: str) -> "Target":
-        return Target(name=name, host=self.host, port=self.port, user=self.user, password=self.password)
+        return replace(self, name=name)
 
     def options(self) -> list[str]:
         given = {"--host": self.host, "--port": self.port, "--username": self.user}
@@ -64,8 +64,12 @@ def backup(folder: Path, *, target: Target | None = None, keep: int | None = Non
     if dump.exists():
         raise BackupError(f"{dump} 已存在：同一秒内不再备份一次")
     partial = dump.with_suffix(".partial")
-    _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}",
-          *target.options()], target)
+    try:
+        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}",
+              *target.options()], target)
+    except BackupError:
+        partial.unlink(missing_ok=True)  # half a dump is no backup
+        raise
     partial.rename(dump)  # a dump is only ever seen whole
     checksum_file(dump).write_text(f"{sha256_of(dump)}  {dump.name}\n")
     if keep is not None:
@@ -90,7 +94,7 @@ def verify(dump: Path) -> None:
     recorded = checksum_file(dump)
     if not recorded.is_file():
         raise BackupError(f"{dump.name} 缺少校验文件 {recorded.name}")
-    expected = recorded.read_text().split()[0] if recorded.read_text().split() else ""
+    expected, *_name = recorded.read_text().split() or [""]
     if sha256_of(dump) != expected:
         raise BackupError(f"{dump.name} 与其 SHA-256 不符：文件已损坏或被改动，未恢复")
 

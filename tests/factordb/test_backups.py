@@ -128,3 +128,12 @@ def test_on_sqlite_the_commands_say_what_to_do_instead(tmp_path):
         call_command("backup", folder=tmp_path)
     with pytest.raises(CommandError, match="Nothing was restored"):
         call_command("restore", str(tmp_path / "none.dump"))
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_a_failed_dump_leaves_no_file_that_could_pass_for_a_backup(tmp_path):
+    with pytest.raises(BackupError, match="pg_dump"):
+        backup(tmp_path, target=Target.of().renamed("no_such_database_here"))
+
+    assert list(tmp_path.iterdir()) == []
