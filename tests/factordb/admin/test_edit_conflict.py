@@ -1,5 +1,6 @@
 """Two editors open the same draft: the second save is refused, never a silent overwrite."""
 
+import re
 import threading
 
 import pytest
@@ -70,39 +71,48 @@ def test_after_seeing_the_conflict_a_second_save_is_the_editors_informed_choice(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_saving_the_same_draft_at_the_same_instant_one_is_refused():
-    """Both pass the form's check together; the row lock and revision decide at the write."""
+@pytest.mark.parametrize("editors", [2, 10])
+def test_editors_saving_the_same_draft_at_the_same_instant_one_wins_the_others_are_refused(editors):
+    """All pass the form's check together; the row lock and revision decide at the write: one
+    save wins, every other editor is told of the conflict with their input kept, and the
+    draft's history gains exactly one row."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; SQLite serialises whole-database writes")
     draft = DraftVersionFactory()
+    history_before = FactorVersion.history.filter(id=draft.pk).count()
     clients = []
-    for name in ("first_editor", "second_editor"):
+    for n in range(editors):
         client = Client()
-        client.force_login(StaffUserFactory(username=name))
+        client.force_login(StaffUserFactory(username=f"editor_{n}"))
         clients.append((client, client.get(admin_url(draft, "change"))))
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(editors)
     answers = {}
 
     def save(client, page, note):
         try:
-            barrier.wait(timeout=10)
+            barrier.wait(timeout=30)
             answers[note] = client.post(admin_url(draft, "change"), change_form_data(
                 page, notes_zh=note, **{CHANGE_REASON_FIELD: note}))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=save, args=(*clients[0], "甲的修改")),
-               threading.Thread(target=save, args=(*clients[1], "乙的修改"))]
+    threads = [threading.Thread(target=save, args=(*clients[n], f"编辑{n}的修改")) for n in range(editors)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=120)
 
-    assert sorted(answer.status_code for answer in answers.values()) == [200, 302]
+    assert sorted(answer.status_code for answer in answers.values()) == [200] * (editors - 1) + [302]
     winner = next(note for note, answer in answers.items() if answer.status_code == 302)
-    loser = next(note for note, answer in answers.items() if answer.status_code == 200)
-    form = answers[loser].context["adminform"].form
-    assert "someone else saved after you opened it" in " ".join(form.non_field_errors())
-    assert form["notes_zh"].value() == loser  # the refused editor's input is kept
     assert stored_note(draft) == winner
-    assert not FactorVersion.history.filter(id=draft.pk, history_change_reason=loser).exists()
+    for loser, answer in answers.items():
+        if loser == winner:
+            continue
+        # The page itself, not answer.context: the test client's template signal is global, so
+        # with threads a response's context may hold another thread's render.
+        page = answer.content.decode()
+        assert "someone else saved after you opened it" in page
+        field = re.search(r'<textarea name="notes_zh"[^>]*>\s*(.*?)</textarea>', page, re.DOTALL)
+        assert field.group(1).strip() == loser  # the refused editor's input is kept in the form
+    assert FactorVersion.history.filter(id=draft.pk).count() == history_before + 1
+    assert FactorVersion.history.filter(id=draft.pk, history_change_reason=winner).count() == 1
