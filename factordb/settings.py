@@ -339,7 +339,7 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
 CORS_ALLOW_HEADERS = ["accept", "authorization", "cache-control", "content-type", "if-none-match",
                       "x-api-key"]
 # What a calculator's script may read of an answer besides the simple headers.
-CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Checksum-SHA256"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Checksum-SHA256", "X-Request-ID"]
 
 # --- Review workflow -----------------------------------------------------------------
 # Approvals from distinct, independent reviewers a version needs before it can be published.
@@ -395,6 +395,9 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",
     "VALIDATE_GUID": True,  # anything but a UUID is replaced: no forged text in the logs
+    # django-cors-headers exposes it with the others (CORS_EXPOSE_HEADERS); django-guid's own
+    # Access-Control-Expose-Headers would replace that list with its one header.
+    "EXPOSE_HEADER": False,
     # The id travels in the task's headers to a worker. Tasks run eagerly run inside the request
     # and log under its id as they are; the integration would give them a new one, and clear
     # the request's when they end.
