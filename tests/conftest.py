@@ -105,8 +105,8 @@ def _fresh_data_generation():
 
 class SeedRows:
     """The real seed as `loadseed` writes it, kept as files (`dumpdata`) by the first test of a
-    run that asks for it, so that every later one gets the same rows back (`loaddata`, about a
-    third of the time) instead of going through the services again.
+    run that asks for it, so that every later one gets the same rows back (`loaddata`, seconds
+    quicker) instead of going through the services again.
 
     The versions and releases come last: a published version refuses new gas amounts and
     sources, a sealed release new content (PostgreSQL's guards), so their rows may only arrive
