@@ -11,7 +11,7 @@ RUN_ADDR ?= 127.0.0.1:8000
 PIP      := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run prod-local serve test lint fix messages browser browser-if-possible bench-tools bench-api bench-pages bench-import bench-change-sets bench clean
+.PHONY: help install install-dev run prod-local serve test lint fix messages browser browser-if-possible bench-tools bench-api bench-pages bench-import bench-change-sets bench-load bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -96,7 +96,11 @@ bench-import: install  ## benchmark a 100,000-row import against a plain execute
 bench-change-sets: install  ## benchmark the review road of a 6,000-row change set against the version road, per row
 	$(BIN)/python -m bench.change_sets
 
-bench: bench-api bench-pages bench-import bench-change-sets  ## every benchmark
+# The same database and server as bench-api; the mix and its assumptions: docs/capacity.md.
+bench-load: install bench-tools  ## 50 clients for 60 s mixing API reads, resolve, calculate and pages; per kind too
+	$(BIN)/python -m bench.load
+
+bench: bench-api bench-pages bench-import bench-change-sets bench-load  ## every benchmark
 
 clean:  ## remove the virtualenv, collected static files and caches (keeps var/db.sqlite3)
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
