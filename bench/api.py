@@ -117,22 +117,35 @@ def data_shape() -> dict[str, int]:
             "history rows (estimate)": history}
 
 
+def published_rows() -> list[tuple[str, str, str, int, str]]:
+    """(public id, category, region, year, unit) of the generated factors' published versions."""
+    from factordb.models import FactorVersion
+
+    return list(FactorVersion.objects.filter(status="published", factor__public_id__startswith="BF")
+                .values_list("factor__public_id", "factor__category__code", "factor__region__code",
+                             "factor__year", "factor__unit__code")[:50_000])
+
+
+def list_filters(rng: random.Random, count: int) -> list[str]:
+    """`count` query strings of three filters (a parent category, a region, a year) that find
+    generated factors."""
+    from factordb.models import Category, Factor
+
+    parents = {c.pk: c.code for c in Category.objects.filter(children__code__contains=".b")}
+    listed = list(Factor.objects.filter(public_id__startswith="BF", category__parent_id__in=parents)
+                  .values_list("category__parent_id", "region__code", "year")[:50_000])
+    return [f"category={parents[c]}&region={r}&year={y}" for c, r, y in rng.sample(listed, count)]
+
+
 def scenarios() -> list[Scenario]:
     """Requests of the shape calculators send, drawn from the data (fixed seed)."""
-    from factordb.models import Category, Factor, FactorVersion
-
     rng = random.Random(7)
-    published = list(FactorVersion.objects.filter(status="published", factor__public_id__startswith="BF")
-                     .values_list("factor__public_id", "factor__category__code", "factor__region__code",
-                                  "factor__year", "factor__unit__code")[:50_000])
+    published = published_rows()
     # Calculators ask for a few factors far more than the rest (the national and provincial
     # grids, the common fuels): "detail" cycles over 100 of them, which the answer cache
     # serves once warm; "detail, uncached" asks for them with no-cache, worked out each time.
     popular = rng.sample(published, 100)
-    parents = {c.pk: c.code for c in Category.objects.filter(children__code__contains=".b")}
-    listed = list(Factor.objects.filter(public_id__startswith="BF", category__parent_id__in=parents)
-                  .values_list("category__parent_id", "region__code", "year")[:50_000])
-    filters = [f"category={parents[c]}&region={r}&year={y}" for c, r, y in rng.sample(listed, 200)]
+    filters = list_filters(rng, 200)
     keys = [{"category": c, "region": r, "year": y + rng.choice((0, 0, 0, 1, 3)), "unit": u}
             for _, c, r, y, u in rng.sample(published, RESOLVE_KEYS)]
     details = [f"/api/v1/factors/{pid}/" for pid, *_ in popular]

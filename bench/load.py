@@ -24,8 +24,10 @@ from bench.api import (
     WORKERS,
     Figures,
     data_shape,
+    list_filters,
     machine,
     publish,
+    published_rows,
     setup,
     start_gunicorn,
 )
@@ -40,17 +42,10 @@ RESOLVE_KEYS = 20
 
 def requests_by_kind() -> dict[str, list[tuple[str, str, str | None]]]:
     """(method, path, JSON body) of each kind, drawn from the benchmark data (fixed seed)."""
-    from factordb.models import Category, Factor, FactorVersion
-
     rng = random.Random(5)
-    published = list(FactorVersion.objects.filter(status="published", factor__public_id__startswith="BF")
-                     .values_list("factor__public_id", "factor__category__code", "factor__region__code",
-                                  "factor__year", "factor__unit__code")[:50_000])
+    published = published_rows()
     popular = rng.sample(published, 100)
-    parents = {c.pk: c.code for c in Category.objects.filter(children__code__contains=".b")}
-    listed = list(Factor.objects.filter(public_id__startswith="BF", category__parent_id__in=parents)
-                  .values_list("category__parent_id", "region__code", "year")[:50_000])
-    filters = [f"category={parents[c]}&region={r}&year={y}" for c, r, y in rng.sample(listed, 100)]
+    filters = list_filters(rng, 100)
     batches = [json.dumps({"keys": [{"category": c, "region": r, "year": y, "unit": u}
                                     for _, c, r, y, u in rng.sample(published, RESOLVE_KEYS)]})
                for _ in range(50)]
