@@ -184,22 +184,33 @@ def lua_for(scenario: Scenario) -> str:
             + DONE_LUA)
 
 
-def run_wrk(scenario: Scenario, *, seconds: int, connections: int, warm_up: bool = False,
-            port: int = PORT) -> Figures | None:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(lua_for(scenario))
-    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
-               "-s", script.name, f"http://127.0.0.1:{port}"]
+def wrk(script: str, *, seconds: int, connections: int, threads: int = 1, port: int = PORT) -> dict:
+    """wrk driven by the Lua `script` (ending in DONE_LUA) against the server on `port`: its
+    RESULT line."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
+        file.write(script)
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
+               "-s", file.name, f"http://127.0.0.1:{port}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    os.unlink(script.name)
-    result = json.loads(out.split("RESULT ", 1)[1])
-    if warm_up:
-        return None
+    os.unlink(file.name)
+    return json.loads(out.split("RESULT ", 1)[1])
+
+
+def figures_of(result: dict, label: str, hint: str = "") -> Figures:
+    """wrk's RESULT as figures; any non-2xx answer or socket error (or no request) ends the run."""
     if result["non_2xx"] or result["socket_errors"] or not result["requests"]:
-        sys.exit(f"{scenario.name}: {result['non_2xx']} non-2xx answers, {result['socket_errors']} "
-                 f"socket errors of {result['requests']} requests; try one: {scenario.paths[0]}")
+        sys.exit(f"{label}: {result['non_2xx']} non-2xx answers, {result['socket_errors']} "
+                 f"socket errors of {result['requests']} requests{hint}")
     return Figures(result["requests"] / (result["duration_us"] / 1e6),
                    result["p50_us"] / 1000, result["p99_us"] / 1000)
+
+
+def run_wrk(scenario: Scenario, *, seconds: int, connections: int, warm_up: bool = False,
+            port: int = PORT) -> Figures | None:
+    result = wrk(lua_for(scenario), seconds=seconds, connections=connections, port=port)
+    if warm_up:
+        return None
+    return figures_of(result, scenario.name, f"; try one: {scenario.paths[0]}")
 
 
 def start_gunicorn(code: Path = ROOT, port: int = PORT) -> subprocess.Popen:

@@ -15,21 +15,20 @@ bench/RESULTS.md by hand; docs/capacity.md reads its figures.
 import json
 import os
 import random
-import subprocess
-import sys
-import tempfile
 
 from bench.api import (
     DONE_LUA,
     WORKERS,
     Figures,
     data_shape,
+    figures_of,
     list_filters,
     machine,
     publish,
     published_rows,
     setup,
     start_gunicorn,
+    wrk,
 )
 
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
@@ -85,18 +84,8 @@ def lua(plan: list[tuple[str, str, str | None]], *, afresh: bool) -> str:
 
 
 def drive(plan: list, seconds: int, label: str, *, afresh: bool = False) -> Figures:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(lua(plan, afresh=afresh))
-    command = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "30s",
-               "-s", script.name, "http://127.0.0.1:8765"]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    os.unlink(script.name)
-    result = json.loads(out.split("RESULT ", 1)[1])
-    if result["non_2xx"] or result["socket_errors"] or not result["requests"]:
-        sys.exit(f"{label}: {result['non_2xx']} non-2xx answers and {result['socket_errors']} socket "
-                 f"errors of {result['requests']} requests")
-    figures = Figures(result["requests"] / (result["duration_us"] / 1e6), result["p50_us"] / 1000,
-                      result["p99_us"] / 1000)
+    result = wrk(lua(plan, afresh=afresh), seconds=seconds, connections=CONNECTIONS, threads=2)
+    figures = figures_of(result, label)
     print(f"  {label}: {figures.requests_per_s:,.0f} requests/s, p50 {figures.p50_ms:.1f} ms, "
           f"p99 {figures.p99_ms:.1f} ms, {result['requests']:,} requests, no error", flush=True)
     return figures
