@@ -137,3 +137,20 @@ def test_a_failed_dump_leaves_no_file_that_could_pass_for_a_backup(tmp_path):
         backup(tmp_path, target=Target.of().renamed("no_such_database_here"))
 
     assert list(tmp_path.iterdir()) == []
+
+
+@on_postgresql
+@pytest.mark.usefixtures("seeded_and_committed")
+def test_replace_puts_the_dump_in_place_of_what_the_database_holds(tmp_path, fresh_database):
+    dump = backup(tmp_path)
+    restore(dump, target=fresh_database)
+    with psycopg.connect(conninfo(fresh_database)) as db:  # a change made after the backup
+        db.execute("UPDATE factordb_source SET title = 'changed after the backup' "
+                   "WHERE id = (SELECT min(id) FROM factordb_source)")
+
+    restore(dump, target=fresh_database, replace=True)
+
+    assert table_counts(fresh_database) == table_counts(Target.of())
+    with psycopg.connect(conninfo(fresh_database)) as db:
+        changed = db.execute("SELECT count(*) FROM factordb_source WHERE title = 'changed after the backup'")
+        assert changed.fetchone()[0] == 0
