@@ -41,8 +41,9 @@ class Reference:
         def build() -> dict[str, Any]:
             if kind == "source":
                 return {str(source.pk): source for source in self.sources}
-            listed = {"category": self.categories, "region": self.regions, "gas": self.gases,
-                      "unit": self.units, "dataset": self.datasets}[kind]
+            # Only the list asked for: each is a query on first use.
+            listed = getattr(self, {"category": "categories", "region": "regions", "gas": "gases",
+                                    "unit": "units", "dataset": "datasets"}[kind])
             return {record.code: record for record in listed}
         return self.kept(f"by-code:{kind}", build)
 

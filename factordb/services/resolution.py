@@ -48,19 +48,21 @@ reason: one mistyped code must not cost the other 4,999 answers.
 A key's unit may be named by code, symbol or alias (factordb.unit_names); the answer's
 `key.unit` is the unit's code, whichever name was given.
 
-Queries: four, whatever the batch size — categories, all regions (the tree is small),
-all units (a controlled vocabulary; two more, once, if some key names a unit otherwise
-than by its code; one more if a key that gave a boundary is not found), and the
-candidates (factordb.services.resolution_candidates) — with the withdrawn versions that
+Queries: four when nothing is kept, whatever the batch size — categories, regions and units (this
+generation's reference lists, factordb.reference_data; two more, once, if some key names a
+unit otherwise than by its code; one more if a key that gave a boundary is not found), and
+the candidates (factordb.services.resolution_candidates) — with the withdrawn versions that
 would have been candidates, in the same query — as narrow plain rows with what an answer
-reports of them (no model objects, no joins but the dataset: a thousand keys may look at
-tens of thousands of them; reading
-the chosen versions' number, dataset and total afterwards cost a query slower than
-carrying them). The fallback policy chooses among the same rows: no policy costs a query.
-Unit conversions are worked out once per pair of units a batch meets, without a query. A
-caller that needs a chosen version in full (calculation) loads it by `version_id`.
+reports of them. Where the cache is shared, the lists and the published candidates of each
+category asked are kept in the process for the data generation (docs/adr/0033), so a batch
+of categories asked before costs none. Each (category, region)'s candidates are kept in
+order of preference: a key takes the first that fits, rather than ranking every row it may
+use. The fallback policy chooses among the same rows: no policy costs a query. Unit
+conversions are worked out once per pair of units a batch meets, without a query. A caller
+that needs a chosen version in full (calculation) loads it by `version_id`.
 """
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -74,11 +76,20 @@ from django.utils.translation import ngettext
 from factordb import units as unit_registry
 from factordb.constants import LifecycleBoundary, Methodology
 from factordb.models import Category, Region, Unit
+from factordb.reference_data import reference as reference_lists
 from factordb.representation import moment_text
 from factordb.unit_names import UnitNameError, units_named
 
 from .fallback_policy import DEFAULT_POLICY, YEAR, YEAR_FIRST, FallbackPolicy
-from .resolution_candidates import Candidate, Scope, candidates_in_scope, visible_versions
+from .resolution_candidates import (
+    Candidate,
+    Group,
+    Groups,
+    Scope,
+    candidates_in_scope,
+    published_candidates,
+    visible_versions,
+)
 
 __all__ = ["MAX_KEYS", "Resolution", "ResolutionStatus", "ResolveKey", "resolve", "visible_versions"]
 
@@ -135,6 +146,23 @@ class Resolution:
         return self.version_id is not None
 
 
+class _Phrases:
+    """What every matched answer's reason is made of, in the active language, translated once
+    a batch: looking a sentence up costs more than choosing the answer it explains."""
+
+    def __init__(self) -> None:
+        self.separator = _("；")
+        self.exact = _("完全匹配")
+        self.region_fallback = _("%(nearer)s 没有因子；采用 %(region)s（地区链 %(chain)s）")
+        self.region_fallback_year_first = _(
+            "年份优先：%(nearer)s 在 %(years)s 没有因子；采用 %(region)s（地区链 %(chain)s）")
+        self.years = _("%(from)s 至 %(to)s")
+        self.earlier_year = _("没有 %(asked)s 年的因子；采用最近的较早年份 %(year)s")
+        self.earlier_year_year_first = _("地区链中没有 %(asked)s 年的因子；采用最近的较早年份 %(year)s")
+        self.conversion = _("因子按 %(to)s 计，与 %(unit)s 量纲相同；"
+                            "co2e_total 按 %(unit)s 计（1 %(unit)s = %(factor)s %(to)s）")
+
+
 @dataclass
 class _Reference:
     """The reference rows a batch refers to, loaded once."""
@@ -145,6 +173,7 @@ class _Reference:
     # The unit names the keys gave other than codes: the code each names, or why none.
     unit_codes: dict[str, str] = field(default_factory=dict)
     unit_errors: dict[str, str] = field(default_factory=dict)
+    phrases: _Phrases = field(default_factory=_Phrases)
 
     @cached_property
     def regions_by_id(self) -> dict[int, Region]:
@@ -235,12 +264,10 @@ def too_many_keys(count: int) -> str:
 
 
 def _load_reference(keys: Sequence[ResolveKey]) -> _Reference:
-    category_codes = {key.category for key in keys}
-    reference = _Reference(
-        categories={c.code: c for c in Category.objects.filter(code__in=category_codes)},
-        regions={r.code: r for r in Region.objects.all()},
-        units={u.code: u for u in Unit.objects.all()},
-    )
+    # This generation's lists, kept in the process where the cache is shared (ADR 0018).
+    lists = reference_lists()
+    reference = _Reference(categories=lists.by_code("category"), regions=lists.by_code("region"),
+                           units=lists.by_code("unit"))
     # A unit named otherwise than by its code (a symbol, an alias such as 千瓦时) costs the
     # batch the name lookup's queries, once; a batch of codes alone costs none.
     names = {key.unit for key in keys} - reference.units.keys()
@@ -280,9 +307,12 @@ def _reach(key: ResolveKey, reference: _Reference, policy: FallbackPolicy) -> li
 
 
 def _candidates(keys: list[ResolveKey], reference: _Reference, *, as_of: datetime | None,
-                release: str | None, policy: FallbackPolicy) -> dict[tuple[int, int], list[Candidate]]:
-    """{(category id, region id): candidates}, for what the keys may use under the policy: per
-    category, only the regions its keys may reach and the years they may go back to."""
+                release: str | None, policy: FallbackPolicy) -> Groups:
+    """The candidates of the keys' categories, by (category id, region id). Now: the kept
+    groups of whole categories. At a moment or in a release: only the regions each category's
+    keys may reach under the policy and the years they may go back to, read for this batch."""
+    if as_of is None and release is None:
+        return published_candidates({reference.categories[key.category].pk for key in keys})
     wanted: dict[int, Scope] = {}
     for key in keys:
         scope = wanted.setdefault(reference.categories[key.category].pk, Scope())
@@ -297,21 +327,20 @@ def _candidates(keys: list[ResolveKey], reference: _Reference, *, as_of: datetim
 _Placed = tuple[int, Candidate]  # a candidate and its region's place in the key's chain
 
 
-def _resolve_one(key: ResolveKey, reference: _Reference, candidates: dict[tuple[int, int], list[Candidate]],
+def _resolve_one(key: ResolveKey, reference: _Reference, candidates: Groups,
                  policy: FallbackPolicy) -> Resolution:
     errors = _key_errors(key, reference)
     if errors:
         return Resolution(key=key, status=ResolutionStatus.INVALID, reason=_("；").join(errors.values()),
                           errors=errors, fallback_policy=policy.reported)
-    category = reference.categories[key.category]
+    category_id = reference.categories[key.category].id
     unit = reference.units[key.unit]
     reach = _reach(key, reference, policy)
-    usable = _usable(key, unit, reach, candidates.get, category.id, reference, policy)
-    chosen = withdrawn = None
-    if usable:
-        rank = _ranking(key, reference, policy)
-        chosen = min((placed for placed in usable if placed[1].withdrawn_at is None), key=rank, default=None)
-        withdrawn = _withdrawn_ahead(usable, chosen, rank, reference)
+    groups = [(place, candidates.get((category_id, region.id))) for place, region in enumerate(reach)]
+    groups = [(place, group) for place, group in groups if group is not None]
+    rank = _ranking(key, unit, policy)
+    chosen = _chosen(key, unit, groups, reference, policy, rank)
+    withdrawn = _withdrawn_ahead(key, unit, groups, chosen, reference, policy, rank)
     if chosen is None:
         reason = _not_found_reason(key, reach, policy)
         return Resolution(key=key, status=ResolutionStatus.NOT_FOUND,
@@ -322,62 +351,84 @@ def _resolve_one(key: ResolveKey, reference: _Reference, candidates: dict[tuple[
     return _matched(key, candidate, [r.code for r in reach[:place + 1]], reference, policy, withdrawn)
 
 
-def _usable(key: ResolveKey, unit: Unit, reach: list[Region], candidates_of, category_id: int,
-            reference: _Reference, policy: FallbackPolicy) -> list[_Placed]:
-    """The candidates that fit the key, each with its region's place in the chain. Region first
-    needs no region past the first with a version in force (nor the withdrawn ones past it,
-    which rank behind it)."""
+def _chosen(key: ResolveKey, unit: Unit, groups: list[tuple[int, Group]], reference: _Reference,
+            policy: FallbackPolicy, rank) -> _Placed | None:
+    """The version in force that answers the key. Region first: the first region of the chain
+    with a fitting one, its best. Year first: the best of each region's best."""
     earliest = policy.earliest_year(key.year)
-    region_first = policy.order != YEAR_FIRST
-    usable = []
-    for place, region in enumerate(reach):
-        group = candidates_of((category_id, region.id))
-        if not group:
-            continue
-        found = [(place, c) for c in group if _fits(c, key, unit, reference, earliest)]
-        usable += found
-        if region_first and found and any(c.withdrawn_at is None for _, c in found):
+    best_of_each = []
+    for place, group in groups:
+        best = _best_in(group, key, unit, reference, earliest)
+        if best is not None:
+            if policy.order != YEAR_FIRST:
+                return place, best
+            best_of_each.append((place, best))
+    return min(best_of_each, key=rank, default=None)
+
+
+def _best_in(group: Group, key: ResolveKey, unit: Unit, reference: _Reference,
+             earliest: int | None) -> Candidate | None:
+    """A region's best version in force for the key. The group is in order of preference but
+    for the exact unit, which is preferred only among versions of equal year and authority:
+    so the first that fits, unless one of its year and authority right after it is in the
+    key's own unit. Years after the key's are skipped by bisection (a thousand keys ask)."""
+    best = None
+    in_force = group.in_force
+    for index in range(bisect_left(group.minus_years, -key.year), len(in_force)):
+        candidate = in_force[index]
+        if best is not None and (candidate.year, candidate.authority_rank) != (best.year,
+                                                                               best.authority_rank):
             break
-    return usable
+        if earliest is not None and candidate.year < earliest:
+            break
+        if not _fits_apart_from_year(candidate, key, unit, reference):
+            continue
+        if candidate.unit_id == unit.id:
+            return candidate
+        if best is None:
+            best = candidate
+    return best
 
 
 def _fits(candidate: Candidate, key: ResolveKey, unit: Unit, reference: _Reference,
           earliest: int | None) -> bool:
-    dimension = reference.units_by_id[candidate.unit_id].dimension
     return (candidate.year <= key.year and (earliest is None or candidate.year >= earliest)
-            and dimension == unit.dimension
-            and key.boundary in (None, candidate.boundary) and key.method in (None, candidate.method)
-            and (candidate.unit_id == unit.id or reference.ratio(unit, candidate.unit_id) is not None))
+            and _fits_apart_from_year(candidate, key, unit, reference))
 
 
-def _ranking(key: ResolveKey, reference: _Reference, policy: FallbackPolicy):
+def _fits_apart_from_year(candidate: Candidate, key: ResolveKey, unit: Unit, reference: _Reference) -> bool:
+    return (key.boundary in (None, candidate.boundary) and key.method in (None, candidate.method)
+            and (candidate.unit_id == unit.id
+                 or (reference.units_by_id[candidate.unit_id].dimension == unit.dimension
+                     and reference.ratio(unit, candidate.unit_id) is not None)))
+
+
+def _ranking(key: ResolveKey, unit: Unit, policy: FallbackPolicy):
     """The order of preference among a key's candidates: the policy's order of region and
-    year, then authority, the exact unit, and a fixed order (a factor's latest version last)."""
+    year, then authority, the exact unit, and a fixed order (a factor's latest version first)."""
     year_first = policy.order == YEAR_FIRST
 
     def year_then_region(placed: _Placed) -> tuple:
         place, c = placed
-        return (-c.year, place, c.authority_rank, reference.units_by_id[c.unit_id].code != key.unit,
+        return (-c.year, place, c.authority_rank, c.unit_id != unit.id,
                 c.boundary, c.method, c.public_id, -c.version_number)
 
     def region_then_year(placed: _Placed) -> tuple:
         place, c = placed
-        return (place, -c.year, c.authority_rank, reference.units_by_id[c.unit_id].code != key.unit,
+        return (place, -c.year, c.authority_rank, c.unit_id != unit.id,
                 c.boundary, c.method, c.public_id, -c.version_number)
 
     return year_then_region if year_first else region_then_year
 
 
-def _withdrawn_ahead(usable: list[_Placed], chosen: _Placed | None, rank,
-                     reference: _Reference) -> dict | None:
+def _withdrawn_ahead(key: ResolveKey, unit: Unit, groups: list[tuple[int, Group]], chosen: _Placed | None,
+                     reference: _Reference, policy: FallbackPolicy, rank) -> dict | None:
     """The withdrawn factor that would have answered instead of `chosen`, had it not been
-    withdrawn: one that is not in force by another version, ranked ahead of the answer."""
-    withdrawn = [placed for placed in usable if placed[1].withdrawn_at is not None]
-    if not withdrawn:
-        return None
-    in_force = {c.public_id for _, c in usable if c.withdrawn_at is None}
-    ahead = [placed for placed in withdrawn
-             if placed[1].public_id not in in_force and (chosen is None or rank(placed) < rank(chosen))]
+    withdrawn (one with no version in force, ranked ahead of the answer)."""
+    earliest = policy.earliest_year(key.year)
+    ahead = [(place, c) for place, group in groups for c in group.withdrawn
+             if _fits(c, key, unit, reference, earliest)
+             and (chosen is None or rank((place, c)) < rank(chosen))]
     if not ahead:
         return None
     _place, c = min(ahead, key=rank)
@@ -415,34 +466,31 @@ def _matched(key: ResolveKey, chosen: Candidate, regions_tried: list[str], refer
         else _EXACT.multiply(chosen.co2e_total, conversion["factor"]),
         region_used=region, year_used=chosen.year, unit_used=unit, factor_co2e_total=chosen.co2e_total,
         unit_conversion=conversion, fallback=fallback, fallback_policy=policy.reported, withdrawn=withdrawn,
-        reason=_with_withdrawn(_explanation(key, chosen.year, regions_tried, conversion, policy), withdrawn),
+        reason=_with_withdrawn(_explanation(key, chosen.year, regions_tried, conversion, policy,
+                                           reference.phrases), withdrawn),
     )
 
 
 def _explanation(key: ResolveKey, year: int, regions_tried: list[str], conversion: dict | None,
-                 policy: FallbackPolicy) -> str:
+                 policy: FallbackPolicy, phrases: _Phrases) -> str:
     """One sentence on which chain step answered and why (docs/design.md §8)."""
     parts = []
     if len(regions_tried) > 1:
         nearer, region, chain = ", ".join(regions_tried[:-1]), regions_tried[-1], " → ".join(regions_tried)
         places = {"nearer": nearer, "region": region, "chain": chain}
         if policy.order == YEAR_FIRST:
-            years = (f"{year}" if year == key.year
-                     else _("%(from)s 至 %(to)s") % {"from": year, "to": key.year})
-            parts.append(_("年份优先：%(nearer)s 在 %(years)s 没有因子；采用 %(region)s（地区链 %(chain)s）")
-                         % {**places, "years": years})
+            years = f"{year}" if year == key.year else phrases.years % {"from": year, "to": key.year}
+            parts.append(phrases.region_fallback_year_first % {**places, "years": years})
         else:
-            parts.append(_("%(nearer)s 没有因子；采用 %(region)s（地区链 %(chain)s）") % places)
+            parts.append(phrases.region_fallback % places)
     if year != key.year:
         years = {"asked": key.year, "year": year}
-        parts.append(_("地区链中没有 %(asked)s 年的因子；采用最近的较早年份 %(year)s") % years
-                     if policy.order == YEAR_FIRST else
-                     _("没有 %(asked)s 年的因子；采用最近的较早年份 %(year)s") % years)
+        parts.append((phrases.earlier_year_year_first if policy.order == YEAR_FIRST
+                      else phrases.earlier_year) % years)
     if conversion is not None:
-        parts.append(_("因子按 %(to)s 计，与 %(unit)s 量纲相同；"
-                       "co2e_total 按 %(unit)s 计（1 %(unit)s = %(factor)s %(to)s）")
-                     % {"to": conversion["to"], "unit": key.unit, "factor": _plain(conversion["factor"])})
-    return _("；").join(parts) or _("完全匹配")
+        parts.append(phrases.conversion % {"to": conversion["to"], "unit": key.unit,
+                                           "factor": _plain(conversion["factor"])})
+    return phrases.separator.join(parts) or phrases.exact
 
 
 def _plain(value: Decimal) -> str:

@@ -1,10 +1,19 @@
-"""Reading resolution's candidates: the versions a batch of keys may be answered with, in one
-query, as plain rows (factordb.services.resolution states the rules that choose among them).
+"""Reading resolution's candidates: the versions a batch of keys may be answered with, as plain
+rows grouped by (category, region), each group in the order the rules prefer them
+(factordb.services.resolution states the rules that choose among them).
 
 The withdrawn versions that would have been candidates come in the same query, marked by
 their `withdrawn_at`, so an answer can say which withdrawn factor would have answered it.
+
+Where they come from (docs/adr/0033):
+- the versions published now, whole categories at a time, kept in the process for the data
+  generation they were read in (factordb.reference_data, as the search form's lists are):
+  a calculator's batch asks the same categories again and again between two publications;
+- at a moment (`as_of`) or in a release, only what the batch's keys may reach, read afresh
+  per batch: every moment is another set of versions.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -16,6 +25,7 @@ from django.db.models.expressions import RawSQL
 
 from factordb.constants import FROZEN_STATUSES, FactorStatus
 from factordb.models import Factor, FactorVersion, Region
+from factordb.reference_data import reference
 
 
 class Candidate(NamedTuple):
@@ -60,20 +70,74 @@ class Scope:
             self.earliest = earliest if self.earliest is None else min(self.earliest, earliest)
 
 
+def preference(candidate: Candidate) -> tuple:
+    """The order the rules prefer a region's candidates in, but for the exact unit (which
+    depends on the key): the latest year, the highest authority, then a fixed order so that
+    the same data always gives the same answer (a factor's latest version first)."""
+    return (-candidate.year, candidate.authority_rank, candidate.boundary, candidate.method,
+            candidate.public_id, -candidate.version_number)
+
+
+class Group(NamedTuple):
+    """One (category, region)'s candidates."""
+
+    in_force: list[Candidate]  # in order of `preference`
+    minus_years: list[int]  # -year of each of in_force, ascending: where a key's year begins
+    # Withdrawn versions of factors with no version in force here (a factor withdrawn and
+    # published again is not reported as withdrawn).
+    withdrawn: list[Candidate]
+
+
+Groups = dict[tuple[int, int], Group]
+
+
+def _grouped(rows: Iterable[tuple]) -> Groups:
+    """Rows of (category id, *CANDIDATE_FIELDS) as groups by (category id, region id)."""
+    found: dict[tuple[int, int], tuple[list[Candidate], list[Candidate]]] = {}
+    make = Candidate._make
+    for row in rows:
+        candidate = make(row[1:])
+        in_force, withdrawn = found.setdefault((row[0], candidate.region_id), ([], []))
+        (in_force if candidate.withdrawn_at is None else withdrawn).append(candidate)
+    groups = {}
+    for place, (in_force, withdrawn) in found.items():
+        in_force.sort(key=preference)
+        if withdrawn:
+            published = {candidate.public_id for candidate in in_force}
+            withdrawn = [candidate for candidate in withdrawn if candidate.public_id not in published]
+        groups[place] = Group(in_force, [-candidate.year for candidate in in_force], withdrawn)
+    return groups
+
+
+def published_candidates(category_ids: Iterable[int]) -> Groups:
+    """The groups of the versions published now (and the withdrawn ones) of these categories:
+    kept in this process for the data generation, each category read once in it."""
+    kept: dict[int, Groups] = reference().kept("resolution-candidates", dict)
+    missing = [category_id for category_id in category_ids if category_id not in kept]
+    if missing:
+        rows = (_candidate_versions(as_of=None, release=None)
+                .filter(factor__category_id__in=missing)
+                .order_by()  # the models' default order joins categories and regions to sort: unneeded
+                .values_list("factor__category_id", *CANDIDATE_FIELDS))
+        by_category: dict[int, Groups] = {category_id: {} for category_id in missing}
+        for place, group in _grouped(rows).items():
+            by_category[place[0]][place] = group
+        kept.update(by_category)
+    groups: Groups = {}
+    for category_id in category_ids:
+        groups.update(kept[category_id])
+    return groups
+
+
 def candidates_in_scope(wanted: dict[int, Scope], unit_ids: list[int], *, as_of: datetime | None,
-                        release: str | None) -> dict[tuple[int, int], list[Candidate]]:
-    """{(category id, region id): candidates} for `wanted` ({category id: scope}), in units of
-    `unit_ids`."""
+                        release: str | None) -> Groups:
+    """The groups of `wanted` ({category id: scope}), in units of `unit_ids`, at `as_of` or in
+    `release`, read afresh."""
     rows = (_candidate_versions(as_of=as_of, release=release)
             .filter(factor_id__in=_factors_in_scope(wanted, unit_ids))
             .order_by()  # the models' default order joins categories and regions to sort: unneeded
             .values_list("factor__category_id", *CANDIDATE_FIELDS))
-    grouped: dict[tuple[int, int], list[Candidate]] = {}
-    make = Candidate._make
-    for row in rows:
-        candidate = make(row[1:])
-        grouped.setdefault((row[0], candidate.region_id), []).append(candidate)
-    return grouped
+    return _grouped(rows)
 
 
 def _factors_in_scope(wanted: dict[int, Scope], unit_ids: list[int]) -> RawSQL:

@@ -1,5 +1,6 @@
 """Resolution picks the best published factor per key, says which fallback applied, and
-costs the same number of queries for one key as for a thousand."""
+costs the same number of queries for one key as for a thousand; where the cache is shared,
+what it read is kept for the data generation, and a publication is seen by the next batch."""
 
 import datetime as dt
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from factordb.constants import LifecycleBoundary, Methodology, RegionKind
+from factordb.generation import data_changed
 from factordb.models import Release, Unit, UnitAlias
 from factordb.services.resolution import MAX_KEYS, ResolveKey, resolve
 from tests.factories import (
@@ -271,8 +273,10 @@ def test_a_batch_costs_the_same_queries_as_one_key(world):
 
     found = next(key for key, answer in zip(batch, resolve(batch), strict=True) if answer.found)
 
+    data_changed()  # each read afresh, as after a publication, where anything is kept
     with CaptureQueriesContext(connection) as single:
         resolve([found])
+    data_changed()
     with CaptureQueriesContext(connection) as thousand:
         answers = resolve(batch)
 
@@ -300,6 +304,7 @@ def test_names_other_than_codes_cost_a_batch_two_queries_once(world):
     UnitAlias.objects.create(unit=Unit.objects.get(code="kWh"), alias="千瓦时")
     batch = [ResolveKey(GRID, "CN", 2022, ("千瓦时", "度", "kWh", "MWh")[n % 4]) for n in range(1000)]
 
+    data_changed()  # read afresh, where anything is kept
     with CaptureQueriesContext(connection) as queries:
         answers = resolve(batch)
 
@@ -313,3 +318,28 @@ def test_an_answer_reports_the_chosen_versions_number_dataset_and_total(world):
 
     assert (resolution.version_id, resolution.version_number, resolution.dataset, resolution.co2e_total) == (
         chosen.pk, chosen.version, chosen.factor.dataset.code, chosen.co2e_total)
+
+
+def test_a_shared_cache_keeps_what_a_batch_read_until_the_next_publication(world, shared_cache):
+    batch = [ResolveKey(GRID, "CN-AH", 2023, "kWh"), ResolveKey(FUEL, "CN", 2020, "t")]
+    first = resolve(batch)
+
+    with CaptureQueriesContext(connection) as again:
+        assert resolve(batch) == first
+    newer = publish(GRID, "CN-AH", 2023, co2e="0.61")
+    with CaptureQueriesContext(connection) as after:
+        answer, fuel = resolve(batch)
+
+    assert len(again) == 0
+    assert len(after) > 0
+    assert first[0].version_id == world["east_2022"].pk
+    assert (answer.version_id, answer.status) == (newer.pk, "matched")
+    assert fuel == first[1]
+
+
+def test_a_category_first_asked_after_others_were_kept_is_read_then(world, shared_cache):
+    resolve([ResolveKey(GRID, "CN-AH", 2022, "kWh")])
+
+    (fuel,) = resolve([ResolveKey(FUEL, "CN", 2020, "t")])
+
+    assert fuel.version_id == world["fuel_global"].pk
