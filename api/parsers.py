@@ -23,37 +23,31 @@ class BoundedJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise ParseError(_too_deep()) from exc
-        if json_depth(data) > MAX_JSON_DEPTH:
+        depth, nul = json_shape(data)
+        if depth > MAX_JSON_DEPTH:
             raise ParseError(_too_deep())
-        if holds_nul(data):
+        if nul:
             # PostgreSQL refuses text holding a NUL: refused here, before any query.
             raise ParseError(_("JSON 请求体中的某个字符串%(message)s") % {"message": MESSAGE})
         return data
 
 
-def json_depth(data) -> int:
-    """Levels of arrays and objects in parsed JSON; iterative, so any depth can be measured."""
-    deepest, pending = 0, [(data, 1)]
+def json_shape(data) -> tuple[int, bool]:
+    """(levels of arrays and objects, whether any key or string holds a NUL character) of
+    parsed JSON, in one pass (a batch of 5,000 keys is 30,000 values) and iteratively, so
+    that any depth can be measured."""
+    if not isinstance(data, dict | list):
+        return 0, type(data) is str and NUL in data
+    deepest, nul, pending = 0, False, [(data, 1)]
     while pending:
         value, depth = pending.pop()
+        deepest = max(deepest, depth)
         if isinstance(value, dict):
-            value = list(value.values())
-        if isinstance(value, list):
-            deepest = max(deepest, depth)
-            pending.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
-    return deepest
-
-
-def holds_nul(data) -> bool:
-    """Whether any key or string of parsed JSON holds a NUL character (iteratively, like json_depth)."""
-    pending = [data]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str) and NUL in value:
-            return True
-        if isinstance(value, dict):
-            pending.extend(value.keys())
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-    return False
+            nul = nul or any(NUL in key for key in value)  # JSON's keys are strings
+            value = value.values()
+        for item in value:
+            if type(item) is str:
+                nul = nul or NUL in item
+            elif isinstance(item, dict | list):
+                pending.append((item, depth + 1))
+    return deepest, nul

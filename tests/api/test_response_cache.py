@@ -183,7 +183,8 @@ def test_no_cache_in_the_request_works_the_answer_out_again(api, published, djan
                      HTTP_CACHE_CONTROL="max-age=0, no-cache")
 
     assert fresh.status_code == detail.status_code == 200
-    assert isinstance(fresh, Response) and not isinstance(kept, Response)
+    assert isinstance(fresh, Response)
+    assert not isinstance(kept, Response)
     assert kept.content == fresh.content
     assert detail.json()["public_id"] == published.factor.public_id
 
