@@ -1,8 +1,9 @@
-"""The JSON of resolve/'s answers, written by orjson: the same bytes as DRF's JSONRenderer.
+"""The API's JSON, written by orjson: the same bytes as DRF's JSONRenderer.
 
-A batch answers up to 5,000 keys, each a dozen fields: Python's json module spent a fifth
-of a worked-out batch writing them (docs/adr/0033, bench/RESULTS.md). Those answers hold only
-text, integers, nulls, lists and objects (the service writes decimals and moments as text),
+A resolve batch answers up to 5,000 keys, each a dozen fields, and Python's json module spent
+a fifth of a worked-out batch writing them; a worked-out list or detail, a tenth
+(docs/adr/0033, bench/RESULTS.md). The API's answers hold text, integers, booleans, nulls,
+lists and objects (decimals and moments are written as text, factordb/representation.py),
 which orjson writes exactly as DRF does with this project's settings (compact, UTF-8, not
 ASCII-escaped), but for U+2028 and U+2029, which DRF escapes so that the answer is also
 valid JavaScript, and which are escaped here the same way. Anything else goes to DRF:
@@ -12,7 +13,7 @@ refuses (an integer wider than 64 bits, a string that is not valid Unicode).
 """
 
 import orjson
-from rest_framework.renderers import JSONRenderer
+from rest_framework import renderers
 from rest_framework.utils.encoders import JSONEncoder
 
 # Datetimes and dataclasses go to `default`, that is to DRF's encoder, rather than to
@@ -21,7 +22,7 @@ from rest_framework.utils.encoders import JSONEncoder
 _PASSTHROUGH = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
-class BatchJSONRenderer(JSONRenderer):
+class JSONRenderer(renderers.JSONRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         if (data is None or not self.compact or self.ensure_ascii
                 or self.get_indent(accepted_media_type, renderer_context or {}) is not None):

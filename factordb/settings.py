@@ -243,7 +243,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication",
                                        "rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+    # DRF's JSON, written by orjson (api/renderers.py, docs/adr/0033).
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer",
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
     # DRF's defaults, with a JSON parser that refuses bodies nested too deep (api/parsers.py).
     "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser", "rest_framework.parsers.FormParser",

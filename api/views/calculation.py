@@ -1,13 +1,10 @@
 """resolve/ and calculate/: the calculators' batch lookup and emission arithmetic."""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from api.renderers import BatchJSONRenderer
 from api.response_cache import CachedReadMixin
 from api.schema import ERRORS
 from api.serializers_resolve import (
@@ -32,8 +29,6 @@ RESOLVE_EXAMPLES = [
 class ResolveView(CachedReadMixin, APIView):
     # A batch's answer depends only on its body and the published data.
     cached_methods = ("POST",)
-    renderer_classes = [BatchJSONRenderer, *(renderer for renderer in api_settings.DEFAULT_RENDERER_CLASSES
-                                             if renderer is not JSONRenderer)]
 
     @extend_schema(
         summary="Resolve up to 5,000 keys to published factors, with explained fallbacks",

@@ -1,4 +1,4 @@
-"""resolve/'s answers are written by orjson, byte for byte as DRF's JSON renderer writes them:
+"""The API's answers are written by orjson, byte for byte as DRF's JSON renderer writes them:
 a client can tell no difference, whatever the answers hold."""
 
 import datetime as dt
@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.utils.translation import gettext_lazy
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
+from rest_framework.settings import api_settings
 from rest_framework.utils.serializer_helpers import ReturnList
 
-from api.renderers import BatchJSONRenderer
+from api.renderers import JSONRenderer
 
 RESOLVE = "/api/v1/resolve/"
 
@@ -33,24 +34,28 @@ SHAPES = [
 @pytest.mark.parametrize("data", SHAPES, ids=range(len(SHAPES)))
 def test_the_bytes_are_drfs_whatever_the_answer_holds(data):
     try:
-        expected = JSONRenderer().render(data)
+        expected = DRFJSONRenderer().render(data)
     except UnicodeEncodeError:  # a lone surrogate: DRF cannot write it either
         with pytest.raises(UnicodeEncodeError):
-            BatchJSONRenderer().render(data)
+            JSONRenderer().render(data)
         return
 
-    assert BatchJSONRenderer().render(data) == expected
+    assert JSONRenderer().render(data) == expected
 
 
 @pytest.mark.parametrize("media_type", ["application/json; indent=4", "application/json; indent=0"])
 def test_an_indented_answer_is_drfs(media_type):
     data = {"results": [{"key": {"year": 2024}}]}
 
-    assert BatchJSONRenderer().render(data, media_type) == JSONRenderer().render(data, media_type)
+    assert JSONRenderer().render(data, media_type) == DRFJSONRenderer().render(data, media_type)
 
 
 def test_nothing_renders_as_nothing():
-    assert BatchJSONRenderer().render(None) == b""
+    assert JSONRenderer().render(None) == b""
+
+
+def test_it_is_the_apis_renderer():
+    assert api_settings.DEFAULT_RENDERER_CLASSES[0] is JSONRenderer
 
 
 @pytest.mark.django_db
@@ -62,7 +67,19 @@ def test_a_batch_and_its_errors_are_written_as_drf_writes_them(api, seeded):
     refused = api.post(RESOLVE, {"keys": [{"category": 1, "year": "soon"}]}, format="json")
 
     assert (answer.status_code, refused.status_code) == (200, 400)
-    assert answer.content == JSONRenderer().render(answer.json())
-    assert refused.content == JSONRenderer().render(refused.json())
+    assert answer.content == DRFJSONRenderer().render(answer.json())
+    assert refused.content == DRFJSONRenderer().render(refused.json())
     assert {a["status"] for a in answer.json()["results"]} >= {"matched", "fallback", "invalid"}
     assert json.loads(refused.content)["error"]["details"]
+
+
+@pytest.mark.django_db
+def test_a_list_a_detail_and_its_versions_are_written_as_drf_writes_them(api, seeded):
+    listed = api.get("/api/v1/factors/?category=energy.electricity&page_size=20")
+    public_id = listed.json()["results"][0]["public_id"]
+    answers = [listed, api.get(f"/api/v1/factors/{public_id}/"),
+               api.get(f"/api/v1/factors/{public_id}/versions/"), api.get("/api/v1/units/"),
+               api.get("/api/v1/changes/?since=2020-01-01")]
+
+    assert [answer.status_code for answer in answers] == [200] * 5
+    assert [a.content for a in answers] == [DRFJSONRenderer().render(a.json()) for a in answers]
