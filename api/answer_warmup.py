@@ -76,8 +76,9 @@ def note_question(request: Request, *, chance: float) -> None:
     counter = _namespaced(f"api:asked:{hashlib.sha256(repr(question).encode()).hexdigest()}")
     count = count_request(counter, ASKED_SECONDS)
     # On the roster at the first count; checked again at the 2nd, 4th, 8th…, so a roster
-    # write lost to another process's (read, add, write back) is made good.
-    if count & (count - 1) == 0:
+    # write lost to another process's (read, add, write back) is made good. Nothing is noted
+    # while the cache does not answer (None).
+    if count is not None and count & (count - 1) == 0:
         _enrol(counter, question)
 
 

@@ -26,6 +26,7 @@ from rest_framework.views import exception_handler
 
 from accounts.roles import ForbiddenAction
 from factordb.errors import WorkflowError
+from factordb.generation import GenerationNotRenewed
 
 
 def _details(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -57,6 +58,10 @@ def _as_drf(exc: Exception) -> Exception:
         conflict = exceptions.APIException(str(exc))
         conflict.status_code, conflict.default_code = status.HTTP_409_CONFLICT, "conflict"
         return conflict
+    if isinstance(exc, GenerationNotRenewed):
+        unavailable = exceptions.APIException(str(exc), code="unavailable")
+        unavailable.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        return unavailable
     if isinstance(exc, Http404):
         # Django's messages here ("No Release matches the given query.") are English whatever
         # the language; the views that can say more raise DRF's NotFound with their own words.

@@ -69,15 +69,15 @@ def _restore(stored: dict) -> HttpResponse:
     return response
 
 
-def _kept_answer(key: str, *, afresh: bool) -> tuple[str, HttpResponse | None]:
-    """The data generation now, and the answer kept under `key` if it was worked out in this
-    generation; both in one read of the cache."""
+def _kept_answer(key: str, *, afresh: bool) -> tuple[str | None, HttpResponse | None]:
+    """The data generation now (None if the cache does not answer), and the answer kept under
+    `key` if it was worked out in this generation; both in one read of the cache."""
     if afresh:
         return data_generation(), None
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY) or data_generation()
     stored = found.get(key)
-    if stored is None or stored["generation"] != generation:
+    if generation is None or stored is None or stored["generation"] != generation:
         return generation, None
     return generation, _restore(stored)
 
@@ -115,7 +115,7 @@ class CachedReadMixin:
         if kept is not None:
             return kept
         response = work_out(request, *args, **kwargs)
-        if isinstance(response, Response) and response.status_code == 200:
+        if generation is not None and isinstance(response, Response) and response.status_code == 200:
             # Kept as the client gets it: rendered by the renderer negotiation chose.
             response.add_post_render_callback(partial(_keep, key, generation))
         return response

@@ -12,6 +12,7 @@ list (and its cost per request) grows with the quota. These are DRF throttle cla
 same, checked by DRF's own `check_throttles` through `allow_request` and `wait`.
 """
 
+import logging
 import math
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from accounts.models import ApiKey
 from factordb.client_address import client_address
 
+logger = logging.getLogger(__name__)
+
 
 def _namespaced(key: str | None) -> str | None:
     # A namespace lets tests (and a staging copy sharing Redis) keep counters apart without
@@ -28,10 +31,11 @@ def _namespaced(key: str | None) -> str | None:
     return None if key is None else f"{settings.THROTTLE_NAMESPACE}{key}"
 
 
-def count_request(counter: str, timeout: int) -> int:
+def count_request(counter: str, timeout: int) -> int | None:
     """This request's number under `counter`, which is made with `timeout` seconds to live by
-    the first request that finds it missing. Atomic wherever the cache's incr is (django-redis
-    on Redis; the local-memory cache within its process)."""
+    the first request that finds it missing; None when the cache does not answer (Redis down:
+    its operations read as misses). Atomic wherever the cache's incr is (django-redis on Redis;
+    the local-memory cache within its process)."""
     try:
         # Most requests find their window open: one call.
         return cache.incr(counter)
@@ -56,7 +60,13 @@ class FixedWindowThrottle(SimpleRateThrottle):
         # The window's number in the key: a new window starts from zero, whatever expiry did.
         # It lives a whole window past its end: a request that read the clock just before the
         # end and counts a moment later must find it, not make it anew without an expiry.
-        return count_request(f"{self.key}:{window}", 2 * self.duration) <= self.num_requests
+        count = count_request(f"{self.key}:{window}", 2 * self.duration)
+        if count is None:
+            # Without the cache no quota can be counted: the request is let through rather
+            # than every client refused while Redis is down.
+            logger.warning("quota %s not counted: the cache does not answer; request let through", self.scope)
+            return True
+        return count <= self.num_requests
 
     def wait(self) -> float:
         return max(1, math.ceil(self.window_ends - self.now))

@@ -23,6 +23,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
+from django.utils.translation import gettext as _
 
 from factordb.constants import FROZEN_STATUSES
 from factordb.workflow import PUBLIC_ACTIONS
@@ -48,11 +49,21 @@ def _new_generation() -> str:
     return f"{time.time():.6f}-{uuid.uuid4().hex}"
 
 
-def data_generation() -> str:
+class GenerationNotRenewed(RuntimeError):
+    """A public write could not be announced: the cache that holds the generation does not
+    answer. Raised inside the write's transaction, so the write is undone: were it kept, the
+    answers and lists kept before it could be served as current once the cache answers again."""
+
+
+def data_generation() -> str | None:
+    """The generation now; None when the cache does not answer (Redis down): then nothing may
+    be kept under it, nor served as kept."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _new_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        logger.warning("the cache does not answer: no data generation, nothing is kept or served kept")
     return generation
 
 
@@ -66,11 +77,21 @@ def generation_began(generation: str) -> datetime | None:
 
 
 def data_changed() -> None:
+    """A new generation; GenerationNotRenewed if the cache does not take it (its operations
+    read as misses while Redis is down, so the write is checked by reading it back)."""
     cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+    if cache.get(GENERATION_KEY) is None:
+        raise GenerationNotRenewed(_("缓存服务无应答，无法公告对公开数据的更改；未作任何更改，请稍后再试。"))
 
 
 def _renewed_at_commit() -> None:
-    data_changed()
+    try:
+        data_changed()
+    except GenerationNotRenewed:
+        # The renewal before the commit was taken: only a reader between the two may have
+        # kept an answer under it that misses this write.
+        logger.error("a committed public write could not renew the data generation after its commit")
+        return
     # The write is committed: a receiver that fails (its broker unreachable, say) is logged,
     # never turned into an error of the request that made the write.
     for receiver, outcome in public_data_committed.send_robust(sender=None):

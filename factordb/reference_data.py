@@ -101,6 +101,9 @@ def reference() -> Reference:
     if not cache_is_shared():
         return Reference(generation="")
     generation = data_generation()
+    if generation is None:  # the cache does not answer: what is kept may have missed a write
+        _kept = None
+        return Reference(generation="")
     if _kept is None or _kept.generation != generation:
         _kept = Reference(generation=generation)
     return _kept

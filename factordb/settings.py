@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A public write refused while Redis does not answer: a 503 page, not a 500 (factordb/unavailable.py).
+    "factordb.unavailable.RefusedWriteMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -197,12 +199,18 @@ STORAGES = {
 # --- Redis: cache and Celery ---------------------------------------------------------
 # Empty only in development (REQUIRED_IN_PRODUCTION): a per-process cache and eager tasks.
 REDIS_URL = env.str("REDIS_URL", default="")
+# When Redis does not answer, a cache operation gives up within half a second and reads as a
+# miss (IGNORE_EXCEPTIONS): the API and the pages answer from the database, quotas let requests
+# through, nothing is kept; what needs Redis to be true (announcing a public write) refuses
+# instead (factordb/generation.py). /readyz names the cache down meanwhile.
+REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
 if REDIS_URL:
     # django-redis rather than Django's own RedisCache: it keeps one redis-py client per
     # process where Django's builds one for every call, and its `incr`, which counts every
     # quota, is one atomic round trip where Django's asks EXISTS first (ADR 0028).
     # https://github.com/jazzband/django-redis#configure-as-cache-backend
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": REDIS_CACHE_OPTIONS}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

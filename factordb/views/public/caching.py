@@ -76,6 +76,8 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return view(request, *args, **kwargs)
         # Read before the page is worked out: a write meanwhile leaves it under the old one.
         generation, now = data_generation(), timezone.now()
+        if generation is None:  # the cache does not answer: the page from the database
+            return view(request, *args, **kwargs)
         day, key = timezone.localdate(now).isoformat(), _page_key(request)
         stored = None if _asks_afresh(request) else cache.get(key)
         if stored is not None and stored["generation"] == generation and stored["day"] == day:
