@@ -15,6 +15,7 @@ from http import HTTPStatus
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +28,7 @@ from rest_framework.views import exception_handler
 from accounts.roles import ForbiddenAction
 from factordb.errors import WorkflowError
 from factordb.generation import GenerationNotRenewed
+from factordb.unavailable import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, database_is_unavailable
 
 
 def _details(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -59,9 +61,9 @@ def _as_drf(exc: Exception) -> Exception:
         conflict.status_code, conflict.default_code = status.HTTP_409_CONFLICT, "conflict"
         return conflict
     if isinstance(exc, GenerationNotRenewed):
-        unavailable = exceptions.APIException(str(exc), code="unavailable")
-        unavailable.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-        return unavailable
+        return Unavailable(str(exc))
+    if isinstance(exc, DatabaseError) and database_is_unavailable(exc):
+        return Unavailable(DATABASE_UNAVAILABLE)
     if isinstance(exc, Http404):
         # Django's messages here ("No Release matches the given query.") are English whatever
         # the language; the views that can say more raise DRF's NotFound with their own words.
@@ -69,6 +71,13 @@ def _as_drf(exc: Exception) -> Exception:
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
     return exc
+
+
+class Unavailable(exceptions.APIException):
+    """The database or the cache does not answer: try again shortly (factordb/unavailable.py)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "unavailable"
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -92,6 +101,8 @@ def error_handler(exc: Exception, context: dict) -> Response | None:
         code = code if isinstance(code, str) else "error"
         message, details = str(detail), {}
     response.data = {"error": {"code": code, "message": message, "details": details}}
+    if isinstance(exc, Unavailable):
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

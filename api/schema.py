@@ -16,6 +16,8 @@ ERRORS = {
                          "`details` names each one.", examples=[ERROR_EXAMPLE]),
     404: OpenApiResponse(ErrorSerializer, description="No such object."),
     429: OpenApiResponse(ErrorSerializer, description="Quota exceeded; see Retry-After."),
+    503: OpenApiResponse(ErrorSerializer, description="The database does not answer (a restart, a "
+                         "failover): `unavailable`; ask again after Retry-After."),
 }
 
 REQUEST_SUFFIX = "Request"

@@ -108,8 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # A public write refused while Redis does not answer: a 503 page, not a 500 (factordb/unavailable.py).
-    "factordb.unavailable.RefusedWriteMiddleware",
+    # The database or the cache not answering: a 503 page, not a 500 (factordb/unavailable.py).
+    "factordb.unavailable.UnavailableMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -155,6 +155,10 @@ elif env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
     # https://docs.djangoproject.com/en/5.2/ref/databases/#server-side-parameters-binding
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 5})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a request within seconds (a 503,
+    # factordb/unavailable.py) rather than holding it until the client gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

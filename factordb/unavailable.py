@@ -1,17 +1,42 @@
-"""A public write refused because the cache that announces it does not answer
-(factordb.generation.GenerationNotRenewed) is a 503 page saying so, not a server error: the
-editor's action changed nothing and can be repeated once Redis answers. The API answers the
-same refusal in its JSON shape (api/exceptions.py)."""
+"""When the database or the cache does not answer, a request says so with a 503 and
+`Retry-After`, not a server error:
 
+- the database refuses or drops connections (a restart, a failover): a read fails at its first
+  query, as soon as the connection is refused (libpq's `connect_timeout` bounds a connection
+  that hangs), and the next request after the database is back connects again (Django's
+  CONN_HEALTH_CHECKS): nothing needs restarting;
+- a public write that cannot be announced because the cache does not answer
+  (factordb.generation.GenerationNotRenewed): the editor's action changed nothing and can be
+  repeated once Redis answers.
+
+Pages get the 503 page here; the API answers the same conditions in its JSON shape
+(api/exceptions.py). Errors in the SQL itself are not unavailability: they stay server errors.
+"""
+
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy
 
 from factordb.generation import GenerationNotRenewed
 
 RETRY_AFTER_SECONDS = 30
+DATABASE_UNAVAILABLE = gettext_lazy("数据库暂时无法访问；未作任何更改，请稍后再试。")
+
+logger = logging.getLogger(__name__)
 
 
-class RefusedWriteMiddleware:
+def database_is_unavailable(error: DatabaseError) -> bool:
+    """Whether `error` says the database cannot be reached (refused, dropped, restarting),
+    rather than that a statement was wrong: psycopg raises OperationalError for the first and
+    for a few conditions of a running server (a deadlock, a cancelled statement), which a
+    client may also simply repeat; InterfaceError for a connection already closed."""
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+class UnavailableMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
@@ -19,8 +44,15 @@ class RefusedWriteMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, GenerationNotRenewed) or request.path.startswith("/api/"):
+        if request.path.startswith("/api/"):
             return None
-        response = TemplateResponse(request, "503.html", {"message": str(exception)}, status=503)
+        if isinstance(exception, GenerationNotRenewed):
+            message = str(exception)
+        elif isinstance(exception, DatabaseError) and database_is_unavailable(exception):
+            logger.error("the database does not answer: %s", exception)
+            message = str(DATABASE_UNAVAILABLE)
+        else:
+            return None
+        response = TemplateResponse(request, "503.html", {"message": message}, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response.render()
