@@ -13,7 +13,7 @@ Where they come from (docs/adr/0033):
   per batch: every moment is another set of versions.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -109,7 +109,7 @@ def _grouped(rows: Iterable[tuple]) -> Groups:
     return groups
 
 
-def published_candidates(category_ids: Iterable[int]) -> Groups:
+def published_candidates(category_ids: Collection[int]) -> Groups:
     """The groups of the versions published now (and the withdrawn ones) of these categories:
     kept in this process for the data generation, each category read once in it."""
     kept: dict[int, Groups] = reference().kept("resolution-candidates", dict)
