@@ -226,6 +226,14 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="factordb")
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died (killed, out of memory) goes back to the queue instead of
+# being acknowledged as done: with acks_late, a lost worker's task runs again, and the tasks
+# are written to run twice harmlessly (an import writes once, a webhook delivery has a lease).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# How long a task a worker took stays invisible to the others: if the whole worker dies, the
+# next worker takes the task again after this long, so it must exceed the longest task (an
+# import of 100,000 rows: about a minute). The drill sets a few seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker that starts before Redis keeps retrying instead of exiting (compose starts both).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
