@@ -15,7 +15,6 @@ from http import HTTPStatus
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,8 +26,7 @@ from rest_framework.views import exception_handler
 
 from accounts.roles import ForbiddenAction
 from factordb.errors import WorkflowError
-from factordb.generation import GenerationNotRenewed
-from factordb.unavailable import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, database_is_unavailable
+from factordb.unavailable import RETRY_AFTER_SECONDS, unavailability
 
 
 def _details(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -60,10 +58,8 @@ def _as_drf(exc: Exception) -> Exception:
         conflict = exceptions.APIException(str(exc))
         conflict.status_code, conflict.default_code = status.HTTP_409_CONFLICT, "conflict"
         return conflict
-    if isinstance(exc, GenerationNotRenewed):
-        return Unavailable(str(exc))
-    if isinstance(exc, DatabaseError) and database_is_unavailable(exc):
-        return Unavailable(DATABASE_UNAVAILABLE)
+    if (message := unavailability(exc)) is not None:
+        return Unavailable(message)
     if isinstance(exc, Http404):
         # Django's messages here ("No Release matches the given query.") are English whatever
         # the language; the views that can say more raise DRF's NotFound with their own words.

@@ -15,7 +15,7 @@ Pages get the 503 page here; the API answers the same conditions in its JSON sha
 
 import logging
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy
@@ -28,12 +28,17 @@ DATABASE_UNAVAILABLE = gettext_lazy("数据库暂时无法访问；未作任何�
 logger = logging.getLogger(__name__)
 
 
-def database_is_unavailable(error: DatabaseError) -> bool:
-    """Whether `error` says the database cannot be reached (refused, dropped, restarting),
-    rather than that a statement was wrong: psycopg raises OperationalError for the first and
-    for a few conditions of a running server (a deadlock, a cancelled statement), which a
-    client may also simply repeat; InterfaceError for a connection already closed."""
-    return isinstance(error, OperationalError | InterfaceError)
+def unavailability(exception: Exception) -> str | None:
+    """What to tell the client when `exception` says the database or the cache does not answer;
+    None for any other failure. The database: psycopg's OperationalError (refused, dropped,
+    restarting; also a few conditions of a running server, a deadlock or a cancelled statement,
+    which a client may simply repeat) and InterfaceError (a connection already closed)."""
+    if isinstance(exception, GenerationNotRenewed):
+        return str(exception)
+    if isinstance(exception, OperationalError | InterfaceError):
+        logger.error("the database does not answer: %s", exception)
+        return str(DATABASE_UNAVAILABLE)
+    return None
 
 
 class UnavailableMiddleware:
@@ -44,14 +49,8 @@ class UnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if request.path.startswith("/api/"):
-            return None
-        if isinstance(exception, GenerationNotRenewed):
-            message = str(exception)
-        elif isinstance(exception, DatabaseError) and database_is_unavailable(exception):
-            logger.error("the database does not answer: %s", exception)
-            message = str(DATABASE_UNAVAILABLE)
-        else:
+        # The API answers in its error shape (api/exceptions.py, which imports this module).
+        if request.path.startswith("/api/") or (message := unavailability(exception)) is None:
             return None
         response = TemplateResponse(request, "503.html", {"message": message}, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
