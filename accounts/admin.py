@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import permissions
 from accounts.roles import ForbiddenAction
@@ -67,6 +69,12 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
                 raise _denied(exc) from exc
         return super().user_change_password(request, id, form_url)
 
+
+# The second factor's devices are their owners' alone (docs/adr/0038): django-otp's admins would
+# let staff with its permissions read a secret, add a device for someone else or delete one
+# without a record. A lost phone is a recovery code, or `manage.py two_factor_reset USER`.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 # The roles: what each may do is as much audit evidence as the data it is allowed to change.
 admin.site.unregister(Group)

@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "django_guid",
     "simple_history",
     "axes",
+    # The second factor of staff sign-in (docs/adr/0038): TOTP apps, recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "factordb",
     "api",
@@ -105,6 +109,10 @@ MIDDLEWARE = [
     "api.caching.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session passed the second factor (user.is_verified()); then staff pages wait
+    # for it (accounts/middleware.py, docs/adr/0038).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -311,6 +319,16 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # Its attempt logs are not audited models: no admin pages (every admin page keeps history);
 # `manage.py axes_reset_username NAME` lifts a lockout before its cool-off ends.
 AXES_ENABLE_ADMIN = False
+
+# The second factor of staff (django-otp, docs/adr/0038). After each wrong code a device
+# refuses every code for FACTOR × 2^(failures−1) seconds.
+# https://django-otp-official.readthedocs.io/en/stable/overview.html#settings
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "国家产品碳足迹因子数据库"
+# The admin shows no device's secret or QR code: a device is enrolled by its owner only.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {

@@ -5,6 +5,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
 from django.utils import translation
 
 from accounts.roles import Role
@@ -12,8 +13,15 @@ from factordb.generation import data_changed
 from factordb.services.seed import seed_load
 from tests.factories import StaffUserFactory
 from tests.roles import user_with_roles
+from tests.two_factor import force_login_with_second_factor
 
 pytest_plugins = ["tests.celery_fixtures"]
+
+# A second database alias, the test database's mirror, as a read replica is the primary's: the
+# router's tests (tests/test_read_replicas.py) name it in DATABASE_REPLICAS. Set before any
+# connection is opened; no other test reads through it.
+django_settings.DATABASES.setdefault(
+    "replica", {**django_settings.DATABASES["default"], "TEST": {"MIRROR": "default"}})
 
 
 @pytest.fixture
@@ -55,6 +63,14 @@ def staff(db):
 def admin_client(client, staff):
     client.force_login(staff)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    # Staff pages wait for the second factor (docs/adr/0038); a test that signs a user in with
+    # force_login means a user who has passed it, with a real confirmed device. The tests of
+    # the flow itself (tests/accounts/test_two_factor_*.py) sign in through the forms.
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
 
 
 @pytest.fixture(autouse=True)

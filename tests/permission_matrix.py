@@ -510,6 +510,10 @@ def own_password(scene: Scene) -> Call:
         "new_password2": "a new pass phrase 42"})
 
 
+def own_recovery_codes(scene: Scene) -> Call:
+    return Call(reverse("two_factor_recovery_codes"))
+
+
 def import_upload(scene: Scene) -> Call:
     # A readable file, though its codes are in no registry: the upload alone writes its record.
     content = (",".join(columns.header_row()) + "\r\n").encode() + b"MATRIX,cat,CN,kWh,2024\r\n"
@@ -566,6 +570,7 @@ BUILDERS: dict[str, Builder] = {
         _admin_url(Factor, "new_version", SourcedPublishedVersionFactory().factor.pk)),
     "admin:auth_user_password_change": password_of_an_account_without_rights,
     "admin:password_change": own_password,
+    "two_factor_recovery_codes": own_recovery_codes,
     "POST api:resolve": api_read("api:resolve", {"keys": [{"category": "cat0", "region": "CN", "year": 2024,
                                                            "unit": "kWh"}]}),
     "POST api:calculate": api_read("api:calculate", {"public_id": "EFNOTHERE000", "amount": "1",

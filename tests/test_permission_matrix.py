@@ -208,6 +208,12 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "set_language": READS,
     "login": READS,
     "logout": READS,
+    # The second factor (docs/adr/0038): each page takes only the signed-in user's own device.
+    # The code and enrolment pages write nothing once passed, as every user here has (force_login).
+    "two_factor_verify": READS,
+    "two_factor_enrol": READS,
+    # New recovery codes: one's own, for anyone who signs in with a second factor.
+    "two_factor_recovery_codes": frozenset(ROLES) - {ANONYMOUS, OUTSIDER},
     # --- The API: its POSTs are reads, but for webhook endpoints, written with an API key -----
     "api-unknown": READS,  # any other /api/ address: a JSON 404
     "POST api:resolve": READS,

@@ -1,0 +1,32 @@
+"""The second factor in tests: a user's confirmed device, its codes, and force_login that
+passes it as the code page would (docs/adr/0038)."""
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.two_factor import second_factor_required, totp_device_confirmed
+
+_force_login = Client.force_login
+
+
+def confirmed_device(user) -> TOTPDevice:
+    return totp_device_confirmed(user) or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def code_at(device: TOTPDevice, when: float) -> str:
+    """The code the device's app shows at that Unix time."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    totp.time = when
+    return str(totp.token()).zfill(device.digits)
+
+
+def force_login_with_second_factor(client: Client, user, backend: str | None = None) -> None:
+    """Client.force_login, then the session verified by the user's device, as django_otp.login
+    keeps it, for a user who needs a second factor."""
+    _force_login(client, user, backend)
+    if second_factor_required(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
+        session.save()
