@@ -31,10 +31,22 @@ def demo_passwords() -> dict[str, str]:
             if len(words) >= 4 and words[2] == "password:"}
 
 
+def demo_code(username: str) -> str:
+    """The code `manage.py demo_otp_code` prints, as the README has the newcomer type it."""
+    out = io.StringIO()
+    call_command("demo_otp_code", username, stdout=out)
+    return out.getvalue().strip()
+
+
 def signed_in(username: str, password: str, login_url: str) -> Client:
     client = Client()
     response = client.post(login_url, {"username": username, "password": password})
     assert response.status_code == 302, username  # a wrong password answers the form again
+    # The page the sign-in goes to asks for the second factor first.
+    code_page = client.get(response["Location"])["Location"]
+    assert code_page.startswith("/accounts/two-factor/?next="), code_page
+    response = client.post(code_page, {"code": demo_code(username)})
+    assert response.status_code == 302, username  # a wrong code answers the form again
     return client
 
 

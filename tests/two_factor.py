@@ -1,6 +1,8 @@
 """The second factor in tests: a user's confirmed device, its codes, and force_login that
 passes it as the code page would (docs/adr/0038)."""
 
+import time
+
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -30,3 +32,10 @@ def force_login_with_second_factor(client: Client, user, backend: str | None = N
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
         session.save()
+
+
+def type_the_code(page, device: TOTPDevice) -> None:
+    """On the code page a browser test has reached, type the device's code as a user would."""
+    page.fill("#id_code", code_at(device, time.time()))
+    page.get_by_role("button", name="验证").click()
+    page.wait_for_load_state()

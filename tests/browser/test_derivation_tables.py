@@ -12,6 +12,7 @@ from tests.factordb.derivation.test_admin_form import COAL
 from tests.factories import DraftVersionFactory, GasFactory
 from tests.permission_matrix import PASSWORD
 from tests.roles import user_with_roles
+from tests.two_factor import confirmed_device, type_the_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,6 +23,7 @@ def test_an_editor_adds_rows_with_the_button_and_the_result_is_computed_on_save(
     editor = user_with_roles("tables-editor", Role.EDITOR)
     editor.is_staff = True
     editor.save()
+    device = confirmed_device(editor)
     GasFactory(code="N2O", formula="N2O", name_zh="氧化亚氮", name_en="Nitrous oxide")
     version = DraftVersionFactory(derivation=copy.deepcopy(COAL))
     address = f"/admin/factordb/factorversion/{version.pk}/change/"
@@ -30,6 +32,7 @@ def test_an_editor_adds_rows_with_the_button_and_the_result_is_computed_on_save(
     page.fill("#id_username", editor.username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    type_the_code(page, device)
     assert page.locator(".derivation-result output").first.inner_text() == "2021.594520"
 
     page.click("button[data-add=param]")  # a third blank row beyond the two offered: index 4

@@ -9,6 +9,7 @@ from tests.factordb.imports.conftest import csv_bytes, row
 from tests.factordb.imports.conftest import registry as registry  # the fixture, for the test below
 from tests.permission_matrix import PASSWORD
 from tests.roles import user_with_roles
+from tests.two_factor import confirmed_device, type_the_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,6 +19,7 @@ def test_the_progress_bar_follows_the_worker_and_the_page_shows_the_preview_when
     editor = user_with_roles("progress-editor", Role.EDITOR)
     editor.is_staff = True
     editor.save()
+    device = confirmed_device(editor)
     factor_import = factor_imports.import_upload(actor=editor, file_name="factors.csv",
                                                  content=csv_bytes([row(), row(year="2021")]))
     FactorImport.objects.filter(pk=factor_import.pk).update(status=ImportStatus.PREVIEWING)
@@ -28,6 +30,7 @@ def test_the_progress_bar_follows_the_worker_and_the_page_shows_the_preview_when
     page.fill("#id_username", editor.username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    type_the_code(page, device)
     bar = page.locator("#import-progress progress")
     assert bar.get_attribute("value") == "10"
 

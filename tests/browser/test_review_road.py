@@ -33,6 +33,13 @@ def demo_passwords() -> dict[str, str]:
             if len(words) >= 4 and words[2] == "password:"}
 
 
+def demo_code(username: str) -> str:
+    out = io.StringIO()
+    with override_settings(DEBUG=True):
+        call_command("demo_otp_code", username, stdout=out)
+    return out.getvalue().strip()
+
+
 class People:
     """Each demo user in a browser of their own, signed in on the page the README names."""
 
@@ -51,6 +58,12 @@ class People:
             page.locator("input[type=submit], button[type=submit]").last.click()
             page.wait_for_load_state()
             assert "/login/" not in page.url, f"{username} could not sign in"
+            # The second factor: the code `manage.py demo_otp_code` prints, as the README says.
+            assert "/accounts/two-factor/" in page.url, page.url
+            page.fill("#id_code", demo_code(username))
+            page.get_by_role("button", name="验证").click()
+            page.wait_for_load_state()
+            assert "/two-factor/" not in page.url, f"{username} could not pass the second factor"
             self.pages[username] = page
         return self.pages[username]
 

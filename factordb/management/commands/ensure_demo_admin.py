@@ -8,6 +8,10 @@ The administrator is a superuser and holds no workflow role (independence of rev
 walk through the review road in the README needs an editor, two reviewers (two independent
 approvals by default) and an approver, each holding exactly that one role. A re-run keeps the
 users, puts each back to exactly its role and gives it a new password.
+
+Every one of them is staff or holds a role, so signs in with a second factor (docs/adr/0038):
+each gets a new authenticator device on every run, whose current code
+`manage.py demo_otp_code USERNAME` prints (DEBUG only), so that the walk needs no phone.
 """
 
 import secrets
@@ -20,8 +24,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.roles import Role
+from accounts.two_factor import totp_device_replace
 
 DEFAULT_USERNAME = "admin"
+# The name of the demo users' devices: the only ones demo_otp_code prints a code of.
+DEMO_DEVICE_NAME = "demo (manage.py demo_otp_code)"
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ def demo_admin_ensure(*, username: str, email: str) -> tuple[str, bool]:
         user.is_active = user.is_staff = user.is_superuser = True
         user.set_password(password)
         user.save()
+        totp_device_replace(user=user, name=DEMO_DEVICE_NAME)
     return password, created
 
 
@@ -81,6 +89,7 @@ def demo_user_ensure(demo: DemoUser) -> tuple[str, bool]:
         user.save()
         user.user_permissions.clear()
         user.groups.set([Group.objects.get_or_create(name=demo.role.value)[0]])
+        totp_device_replace(user=user, name=DEMO_DEVICE_NAME)
     return password, created
 
 
@@ -115,3 +124,6 @@ class Command(BaseCommand):
             password, _created = demo_user_ensure(demo)
             self.stdout.write(f"  {demo.role.value:<9} {demo.username:<15} password: {password}"
                               f"  (sign in: {site}{demo.starts_at})")
+        self.stdout.write(self.style.SUCCESS(
+            "Second factor: after the password each asks for a 6-digit code; print it with"))
+        self.stdout.write("  DEBUG=1 .venv/bin/python manage.py demo_otp_code USERNAME")
