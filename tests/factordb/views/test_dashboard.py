@@ -104,8 +104,9 @@ def test_it_reads_a_bounded_number_of_queries(approver_client, reviewers, editor
                                                    versions=[draft_by(editor), draft_by(editor)])
         change_set_review.change_set_submit(change_set=change_set, actor=editor)
     # The independence rule reads history: 4 per list of versions, and 4 for all sets' rows;
-    # the menu's inbox count is one more.
-    with django_assert_max_num_queries(26):
+    # the menu's inbox count is one more, and the session's second-factor device one more
+    # (docs/adr/0038).
+    with django_assert_max_num_queries(27):
         response = approver_client.get(URL)
     assert len(response.context["in_review"]) == count
 
