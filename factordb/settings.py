@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from django_guid.integrations import CeleryIntegration
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
     # Swagger UI served from our own static files: /api/v1/docs/ works offline.
     "drf_spectacular_sidecar",
     "corsheaders",
+    # Its system checks (a policy configured the pre-4.0 way is an error).
+    "csp",
     "django_guid",
     "simple_history",
     "axes",
@@ -101,6 +104,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Around whitenoise, which answers static files itself: they carry the policy too (an SVG
+    # opened on its own is a document). CONTENT_SECURITY_POLICY below.
+    "csp.middleware.CSPMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # /api/ in the language the client asks for (Accept-Language), which the line above ignores.
     "api.language.ApiLanguageMiddleware",
@@ -446,6 +452,24 @@ DJANGO_GUID = {
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 if LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+# Enforced on every answer, pages, admin, API docs and API alike (docs/adr/0037): scripts,
+# styles, images and fonts from this site's own files only; nothing inline (no <script> without
+# src, no <style>, no style= or on…= attribute), no eval, no plugins, no framing.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the icons Swagger UI draws as data: images (its script sets them); an image
+        # runs nothing.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
