@@ -95,3 +95,9 @@ def test_an_unverified_session_makes_no_new_recovery_codes(editor):
     response = password_only(editor).post(RECOVERY)
     assert response["Location"].startswith(VERIFY)
     assert set(StaticToken.objects.values_list("token", flat=True)) == set(old)
+
+
+@pytest.mark.parametrize("address", ["/admin/otp_totp/totpdevice/", "/admin/otp_static/staticdevice/"])
+def test_the_admin_shows_nobody_s_devices(admin_client, address):
+    # Not even a superuser's: a device is its owner's; a lost phone is two_factor_reset's.
+    assert admin_client.get(address).status_code == 404
