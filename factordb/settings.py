@@ -92,6 +92,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First of all: every log line of the request, the middleware's own included, carries its id.
     "django_guid.middleware.guid_middleware",
+    # Which database this request's reads go to: the public's reads to a replica that is fresh.
+    "factordb.replicas.ReplicaReadsMiddleware",
     # Outermost, around django-cors-headers: a preflight from an origin it does not allow is a
     # 403 in the error shape, not a bare 200 a browser must interpret (api/cors.py).
     "api.cors.RefuseForeignPreflightMiddleware",
@@ -113,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # ETag from the body and 304 answers, for GET and HEAD.
     "api.caching.ConditionalGetMiddleware",
+    # What a proxy or CDN may keep: anonymous reads for PUBLIC_CACHE_SECONDS, nothing else.
+    "factordb.cache_control.CacheControlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Whether the session passed the second factor (user.is_verified()); then staff pages wait
@@ -173,6 +177,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer fails a request within seconds (a 503,
     # factordb/unavailable.py) rather than holding it until the client gives up.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+
+# Read replicas (PostgreSQL streaming replication, docs/replication.md): the public's reads of
+# the published data go to them, everything else to the primary (factordb/replicas.py). In
+# tests a replica is the test database's mirror.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _replica = env.db_url_config(_url)
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or \
+            _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS: read replicas are PostgreSQL standbys of a "
+                                   "PostgreSQL primary")
+    _replica.update({name: DATABASES["default"][name]
+                     for name in ("ATOMIC_REQUESTS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")})
+    _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["factordb.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -294,6 +316,9 @@ REST_FRAMEWORK = {
 # Seconds a read answer stays in the cache; any write the public can read renews the key
 # it is kept under (factordb.generation), so this bounds memory, not staleness.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=3600)
+# How long a proxy or CDN may keep an anonymous answer (factordb/cache_control.py): the longest
+# a withdrawn factor can still be served by one. 0: no shared cache keeps any answer.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
 # After a publication, the most asked answers are worked out again in the background: how
 # many, and one in how many requests is noted to tell which (api/answer_warmup.py). 0: none.
 API_WARM_ANSWERS = env.int("API_WARM_ANSWERS", default=200)

@@ -97,7 +97,7 @@ def test_the_docs_work_with_debug_off_from_collected_static_files(settings, tmp_
 
     page = page_addresses(client)
     static = [address for address in page.loaded if address.startswith("/static/")]
-    assert len(static) == 4  # favicon, stylesheet, the two bundles
+    assert len(static) == 5  # favicon, Swagger UI's stylesheet and the page's own, the two bundles
     for address in page.loaded:
         assert_served_by_us(client, address)
     # Hashed names (the manifest's), which whitenoise serves with a far-future expiry.

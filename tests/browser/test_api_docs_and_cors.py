@@ -2,7 +2,9 @@
 origin calls the API across origins while a page elsewhere cannot."""
 
 import json
+import threading
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,13 +14,6 @@ from tests.factories import CategoryFactory, PublishedVersionFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 GRID_KEY = {"category": "energy.electricity.grid_average", "region": "CN", "year": 2022, "unit": "kWh"}
-
-
-def other_origin(url: str) -> str:
-    """The same live server under its other loopback name: another origin to the browser."""
-    parts = urlsplit(url)
-    host = "127.0.0.1" if parts.hostname == "localhost" else "localhost"
-    return f"{parts.scheme}://{host}:{parts.port}"
 
 
 def test_swagger_ui_renders_the_api_loading_nothing_from_another_site(live_server, page):
@@ -59,20 +54,48 @@ def grid_2022():
                                    factor__category=CategoryFactory(code=GRID_KEY["category"]))
 
 
-def test_a_page_on_an_allowed_origin_posts_to_resolve_across_origins(live_server, page, settings, grid_2022):
-    api = other_origin(live_server.url)
-    settings.CORS_ALLOWED_ORIGINS = [live_server.url]
-    page.goto(live_server.url + "/about/")
+class CalculatorPage(BaseHTTPRequestHandler):
+    """An empty page of another site, without our Content-Security-Policy, which lets our own
+    pages call only our own site (docs/adr/0037)."""
 
-    answer = fetch_resolve(page, api)
+    def do_GET(self) -> None:
+        body = b"<!DOCTYPE html><title>Calculator</title>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
-    assert answer["status"] == 200, answer
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def calculator():
+    """The origin of a calculator's site: a server of its own on the loopback address, as a
+    browser lets a page there call another loopback address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), CalculatorPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_page_on_an_allowed_origin_posts_to_resolve_across_origins(live_server, page, settings, grid_2022,
+                                                                    calculator):
+    settings.CORS_ALLOWED_ORIGINS = [calculator]
+    page.goto(calculator)
+
+    answer = fetch_resolve(page, live_server.url)
+
+    assert answer.get("status") == 200, answer
     assert answer["body"]["results"][0]["factor_public_id"] == grid_2022.factor.public_id
 
 
-def test_a_page_on_another_origin_is_refused_by_the_browser(live_server, page, settings, grid_2022):
-    api = other_origin(live_server.url)
+def test_a_page_on_another_origin_is_refused_by_the_browser(live_server, page, settings, grid_2022,
+                                                            calculator):
     settings.CORS_ALLOWED_ORIGINS = ["https://calculator.example.com"]
-    page.goto(live_server.url + "/about/")
+    page.goto(calculator)
 
-    assert "blocked" in fetch_resolve(page, api)
+    assert "blocked" in fetch_resolve(page, live_server.url)
