@@ -37,6 +37,7 @@ from rest_framework.response import Response
 
 from api.answer_warmup import note_question
 from factordb.generation import GENERATION_KEY, cache_is_shared, data_generation
+from factordb.replicas import read_only_request
 
 
 def _answer_key(request: Request, methods: tuple[str, ...]) -> str | None:
@@ -97,6 +98,8 @@ class CachedReadMixin:
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
+        if request.method in self.cached_methods:
+            read_only_request()  # a question, whatever its method: a replica may answer it
         key = _answer_key(request, self.cached_methods)
         if key is not None and request.method == "GET" and settings.API_WARM_ANSWERS > 0:
             note_question(request, chance=random.random())

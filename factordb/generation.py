@@ -26,6 +26,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from factordb.constants import FROZEN_STATUSES
+from factordb.replicas import primary_position
 from factordb.workflow import PUBLIC_ACTIONS
 
 GENERATION_KEY = "factordb:data-generation"
@@ -45,8 +46,12 @@ def cache_is_shared() -> bool:
 
 
 def _new_generation() -> str:
-    # The time it began rides in the token: pages state it as their Last-Modified.
-    return f"{time.time():.6f}-{uuid.uuid4().hex}"
+    # The time it began rides in the token: pages state it as their Last-Modified. Where
+    # replicas are read, so does the primary's log position: a replica serves this generation
+    # only once it has replayed that far (factordb/replicas.py).
+    token = f"{time.time():.6f}-{uuid.uuid4().hex}"
+    position = primary_position()
+    return token if position is None else f"{token}-{position}"
 
 
 class GenerationNotRenewed(RuntimeError):
@@ -74,6 +79,12 @@ def generation_began(generation: str) -> datetime | None:
         return datetime.fromtimestamp(float(seconds), tz=UTC) if rest else None
     except (ValueError, OverflowError):
         return None
+
+
+def generation_position(generation: str) -> str | None:
+    """The primary's log position the generation began at, or None for a token that does not say."""
+    parts = generation.split("-")
+    return parts[2] if len(parts) == 3 and parts[2] else None
 
 
 def data_changed() -> None:

@@ -17,6 +17,12 @@ from tests.two_factor import force_login_with_second_factor
 
 pytest_plugins = ["tests.celery_fixtures"]
 
+# A second database alias, the test database's mirror, as a read replica is the primary's: the
+# router's tests (tests/test_read_replicas.py) name it in DATABASE_REPLICAS. Set before any
+# connection is opened; no other test reads through it.
+django_settings.DATABASES.setdefault(
+    "replica", {**django_settings.DATABASES["default"], "TEST": {"MIRROR": "default"}})
+
 
 @pytest.fixture
 def editor(db):

@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import QuerySet
 
 from factordb.constants import FactorStatus
@@ -105,9 +105,15 @@ DOCUMENT_COLUMNS = (*(column for column in VERSION_COLUMNS if column != "derivat
                     *FACTOR_COLUMNS, *REFERENCE_COLUMNS, "gas_amounts", "citations")
 
 
+def _reading_cursor():
+    # The statements below are the ORM's queries written out: they read where the ORM would
+    # (a read replica for the public's reads, factordb/replicas.py).
+    return connections[router.db_for_read(FactorVersion)].cursor()
+
+
 def _read_documents(sql: str, params: list) -> dict[int, dict]:
     """{version id: document} of the rows one statement of DOCUMENT_SQL selects, in its order."""
-    with connection.cursor() as cursor:
+    with _reading_cursor() as cursor:
         cursor.execute(sql, params)
         rows = [dict(zip(DOCUMENT_COLUMNS, found, strict=True)) for found in cursor.fetchall()]
     documents = {}
@@ -150,7 +156,7 @@ def _parts(version_ids: list[int]) -> tuple[dict[int, list[dict]], dict[int, lis
     if not version_ids:
         return gases, cited
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        with _reading_cursor() as cursor:
             cursor.execute(PAGE_PARTS_SQL, [version_ids])
             for version_id, gas_amounts, citations in cursor.fetchall():
                 gases[version_id], cited[version_id] = _gas_amounts(gas_amounts), _citations(citations)
