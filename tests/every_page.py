@@ -24,6 +24,9 @@ def public_pages() -> list[str]:
         "/regions/CN/", "/releases/", f"/releases/{Release.objects.latest('pk').name}/", "/downloads/",
         "/sources/", f"/sources/{Source.objects.earliest('pk').pk}/", "/methodology/", "/about/",
         "/developers/", "/factors/NO-SUCH-FACTOR/", "/accounts/login/", "/admin/login/", "/api/v1/docs/",
+        # DRF's browsable API, which a browser gets by default: a list with its filters, a
+        # form to POST.
+        "/api/v1/factors/?format=api", "/api/v1/resolve/?format=api",
     ]
 
 

@@ -71,7 +71,8 @@ def test_no_page_holds_anything_inline():
     rendered = answers_to([*public_pages(), "/broken/", "/nowhere/"])
 
     assert {path: answer.status_code for path, answer in rendered.items() if answer.status_code != 200} == {
-        "/factors/NO-SUCH-FACTOR/": 404, "/nowhere/": 404, "/broken/": 500}
+        "/factors/NO-SUCH-FACTOR/": 404, "/nowhere/": 404, "/broken/": 500,
+        "/api/v1/resolve/?format=api": 405}  # POST only: the page of its form
     assert {path: INLINE.findall(answer.content.decode()) for path, answer in rendered.items()
             if INLINE.search(answer.content.decode())} == {}
 
