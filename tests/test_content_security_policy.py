@@ -55,6 +55,15 @@ def test_every_kind_of_answer_carries_the_enforced_policy():
     assert {answers[path].status_code for path in ("/nowhere/", "/broken/", "/api/v1/broken/")} == {404, 500}
 
 
+def test_a_form_refused_by_the_csrf_check_gets_a_page_with_nothing_inline():
+    refused = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "a", "password": "b"})
+
+    assert refused.status_code == 403
+    assert HEADER in refused
+    assert INLINE.search(refused.content.decode()) is None
+    assert "无法提交表单" in refused.content.decode()  # ours, not Django's own page
+
+
 def test_the_policy_allows_nothing_inline_and_no_eval():
     policy = Client().get("/api/v1/factors/")[HEADER]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
