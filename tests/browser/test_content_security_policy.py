@@ -66,6 +66,12 @@ def test_no_page_of_any_kind_has_anything_refused(live_server, page, seeded):
     visit_each(SECOND_FACTOR_PAGES, signed_in=True)
     page.context.add_cookies([session_cookie(worker, live_server.url)])  # past both factors
     visit_each(staff_pages(worker), signed_in=True)
+    # And once in use: the new factor form opens an autocomplete list (select2, its answers fetched).
+    visit(page, live_server.url + "/admin/factordb/factor/add/", refusals)
+    page.locator(".select2-selection").first.click()
+    page.locator(".select2-results__option").first.wait_for()
+    if refused := page.evaluate("window.cspRefusals || []"):
+        refusals["autocomplete"] = refused
 
     assert signed_out == []
     assert without_policy == []
