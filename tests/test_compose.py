@@ -56,3 +56,15 @@ def test_the_proxy_serves_static_files_and_keeps_only_anonymous_gets():
 def test_the_proxy_accepts_an_import_up_to_the_applications_own_limit():
     limit_mb = int(re.search(r"client_max_body_size (\d+)m;", NGINX).group(1))
     assert limit_mb * 1024 * 1024 > reading.MAX_FILE_BYTES
+
+
+def test_slow_clients_are_waited_for_by_the_proxy_and_dropped_never_by_a_web_worker():
+    for directive, most in (("client_header_timeout", 10), ("client_body_timeout", 20), ("send_timeout", 30)):
+        seconds = int(re.search(rf"^\s*{directive} (\d+)s;", NGINX, re.MULTILINE).group(1))
+        assert seconds <= most, directive
+    # The application's location hands gunicorn whole requests and takes whole answers.
+    application = NGINX[NGINX.index("location / {"):]
+    assert "proxy_request_buffering on;" in application
+    assert "proxy_buffering on;" in application
+    assert "proxy_request_buffering off" not in NGINX
+    assert "proxy_buffering off" not in NGINX
