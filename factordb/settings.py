@@ -104,11 +104,11 @@ MIDDLEWARE = [
     # Before any view or query: PostgreSQL refuses text holding a NUL (factordb/nul_characters.py).
     "factordb.nul_characters.RefuseNulCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     # Around whitenoise, which answers static files itself: they carry the policy too (an SVG
     # opened on its own is a document). CONTENT_SECURITY_POLICY below.
     "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # /api/ in the language the client asks for (Accept-Language), which the line above ignores.
     "api.language.ApiLanguageMiddleware",
@@ -452,6 +452,24 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Enforced on every answer, pages, admin, API docs and API alike (docs/adr/0037): scripts,
+# styles, images and fonts from this site's own files only; nothing inline (no <script> without
+# src, no <style>, no style= or on…= attribute), no eval, no plugins, no framing.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the icons Swagger UI draws as data: images (its script sets them); an image
+        # runs nothing.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Audit history -------------------------------------------------------------------
 # History is evidence: nobody reverts it from the admin, superusers included.
@@ -477,24 +495,6 @@ DJANGO_GUID = {
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 if LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
-# Enforced on every answer, pages, admin, API docs and API alike (docs/adr/0037): scripts,
-# styles, images and fonts from this site's own files only; nothing inline (no <script> without
-# src, no <style>, no style= or on…= attribute), no eval, no plugins, no framing.
-# https://django-csp.readthedocs.io/en/latest/configuration.html
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        # data: for the icons Swagger UI draws as data: images (its script sets them); an image
-        # runs nothing.
-        "img-src": [SELF, "data:"],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    },
-}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
