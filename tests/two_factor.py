@@ -1,6 +1,7 @@
 """The second factor in tests: a user's confirmed device, its codes, and force_login that
 passes it as the code page would (docs/adr/0038)."""
 
+import datetime as dt
 import time
 
 from django.test import Client
@@ -10,7 +11,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.two_factor import second_factor_required, totp_device_confirmed
 
-_force_login = Client.force_login
+VERIFY = "/accounts/two-factor/"
+ENROL = "/accounts/two-factor/enrol/"
+RECOVERY = "/accounts/two-factor/recovery-codes/"
+# The moment the flow's tests pin the clock at (tests/accounts/conftest.py, `now`).
+NOON = dt.datetime(2026, 6, 1, 4, 0, 0, tzinfo=dt.UTC)
+
+# Django's own force_login, kept before the tests' conftest wraps it: a session with the
+# password step only, as the code page finds it.
+password_only_login = Client.force_login
 
 
 def confirmed_device(user) -> TOTPDevice:
@@ -27,7 +36,7 @@ def code_at(device: TOTPDevice, when: float) -> str:
 def force_login_with_second_factor(client: Client, user, backend: str | None = None) -> None:
     """Client.force_login, then the session verified by the user's device, as django_otp.login
     keeps it, for a user who needs a second factor."""
-    _force_login(client, user, backend)
+    password_only_login(client, user, backend)
     if second_factor_required(user):
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id

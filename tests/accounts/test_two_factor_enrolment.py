@@ -1,6 +1,5 @@
 """Enrolling an authenticator app, and recovery codes (docs/adr/0038)."""
 
-import datetime as dt
 import re
 
 import pytest
@@ -9,25 +8,16 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
-from tests.two_factor import _force_login, code_at
+from tests.two_factor import ENROL, RECOVERY, VERIFY, code_at, password_only_login
 
 pytestmark = pytest.mark.django_db
 
-ENROL = "/accounts/two-factor/enrol/"
-VERIFY = "/accounts/two-factor/"
-RECOVERY = "/accounts/two-factor/recovery-codes/"
-NOON = dt.datetime(2026, 6, 1, 4, 0, 0, tzinfo=dt.UTC)
 
-
-@pytest.fixture
-def now(time_machine) -> float:
-    time_machine.move_to(NOON, tick=False)
-    return NOON.timestamp()
 
 
 def password_only(user) -> Client:
     client = Client()
-    _force_login(client, user)
+    password_only_login(client, user)
     return client
 
 

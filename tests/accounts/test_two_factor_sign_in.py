@@ -14,19 +14,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
 from tests.roles import user_with_roles
-from tests.two_factor import _force_login, code_at, confirmed_device
+from tests.two_factor import NOON, VERIFY, code_at, confirmed_device, password_only_login
 
 pytestmark = pytest.mark.django_db
 
-VERIFY = "/accounts/two-factor/"
-ENROL = "/accounts/two-factor/enrol/"
-NOON = dt.datetime(2026, 6, 1, 4, 0, 0, tzinfo=dt.UTC)
 
-
-@pytest.fixture
-def now(time_machine) -> float:
-    time_machine.move_to(NOON, tick=False)
-    return NOON.timestamp()
 
 
 @pytest.fixture
@@ -36,7 +28,7 @@ def reviewer_device(reviewer) -> TOTPDevice:
 
 def password_only(user) -> Client:
     client = Client()
-    _force_login(client, user)
+    password_only_login(client, user)
     return client
 
 

@@ -15,7 +15,7 @@ from tests.permission_matrix import (
     database_snapshot,
     make_actor,
 )
-from tests.two_factor import _force_login, confirmed_device
+from tests.two_factor import confirmed_device, password_only_login
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_an_unverified_session_takes_no_staff_action(client, action, role, has_d
     actor = make_actor(role)
     if has_device:
         confirmed_device(actor)
-    _force_login(client, actor)
+    password_only_login(client, actor)
     call = BUILDERS[action](Scene(client=client, actor=actor, setup=setup))
     before = database_snapshot()
 
