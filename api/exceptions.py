@@ -11,6 +11,7 @@ Messages and details are in the client's language (api/language.py): ours are Ch
 with an English catalogue entry (ADR 0003), Django's and DRF's come from their catalogues.
 """
 
+import sys
 from http import HTTPStatus
 
 from django.core.exceptions import RequestDataTooBig
@@ -26,7 +27,7 @@ from rest_framework.views import exception_handler
 
 from accounts.roles import ForbiddenAction
 from factordb.errors import WorkflowError
-from factordb.unavailable import RETRY_AFTER_SECONDS, unavailability
+from factordb.unavailable import RETRY_AFTER_SECONDS, unavailability, unavailable_page
 
 
 def _details(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -107,7 +108,7 @@ def error_handler(exc: Exception, context: dict) -> Response | None:
 # The codes DRF's own exceptions carry, for the same statuses answered outside DRF.
 _CODES = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
           405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
-          429: "throttled", 500: "server_error"}
+          429: "throttled", 500: "server_error", 503: "unavailable"}
 
 
 def is_api(request: HttpRequest) -> bool:
@@ -148,7 +149,16 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: JSON in the error shape under /api/, the site's page elsewhere."""
+    """handler500: JSON in the error shape under /api/, the site's page elsewhere. Django calls
+    it for any failure no view or middleware answered; one that is unavailability (the database
+    not answering when a middleware first reads the session, say) is a 503 all the same."""
+    message = unavailability(sys.exc_info()[1])
+    if message is not None:
+        if not is_api(request):
+            return unavailable_page(request, message)
+        response = JsonResponse(error_body(503, message), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if is_api(request):
         return JsonResponse(error_body(500), status=500)
     return defaults.server_error(request)

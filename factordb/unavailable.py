@@ -52,6 +52,12 @@ class UnavailableMiddleware:
         # The API answers in its error shape (api/exceptions.py, which imports this module).
         if request.path.startswith("/api/") or (message := unavailability(exception)) is None:
             return None
-        response = TemplateResponse(request, "503.html", {"message": message}, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response.render()
+        return unavailable_page(request, message)
+
+
+def unavailable_page(request: HttpRequest, message: str) -> HttpResponse:
+    """The 503 page; its frame needs nothing of the request (templates/error_page.html), so it
+    renders while the database is away."""
+    response = TemplateResponse(request, "503.html", {"message": message}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response.render()

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 from django.core.wsgi import get_wsgi_application
 from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PublishedVersionFactory
@@ -39,14 +40,14 @@ class Answer:
         return json.loads(self.content)
 
 
-def served(path: str) -> Answer:
+def served(path: str, cookie: str = "") -> Answer:
     """A GET through Django's WSGI handler, as gunicorn serves it: unlike the test client's, its
     request cycle checks a kept connection before use and closes it when it is broken."""
     address, _, query = path.partition("?")
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": address, "QUERY_STRING": query,
                "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
                "HTTP_CACHE_CONTROL": "no-cache", "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http",
-               "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr}
+               "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "HTTP_COOKIE": cookie}
     started = {}
 
     def start_response(status, headers, exc_info=None):
@@ -129,3 +130,21 @@ def test_a_process_whose_kept_connection_was_dropped_answers_again_without_a_res
 
     assert (first.status_code, again.status_code) == (200, 200)
     assert again.json()["public_id"] == published.factor.public_id
+
+
+def test_a_signed_in_reviewer_whose_session_cannot_be_read_gets_the_503_page(reviewer):
+    client = Client()
+    client.force_login(reviewer)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    addresses = [reverse("review:assignments"), reverse("factor_search"), "/api/v1/factors/?page_size=5"]
+
+    with ThreadPoolExecutor(1) as process:
+        with database_refusing_connections():
+            # The session is read by a middleware, before any view: the failure is still a 503.
+            during = [process.submit(served, address, cookie).result() for address in addresses]
+        process.submit(connections.close_all).result()
+
+    assert [answer.status_code for answer in during] == [503] * len(addresses)
+    assert all(answer.headers["Retry-After"] == "30" for answer in during)
+    assert "数据库暂时无法访问" in during[0].content.decode()
+    assert during[2].json()["error"]["code"] == "unavailable"
