@@ -56,9 +56,7 @@ def _as_drf(exc: Exception) -> Exception:
     if isinstance(exc, ForbiddenAction):
         return exceptions.PermissionDenied(str(exc))
     if isinstance(exc, WorkflowError):
-        conflict = exceptions.APIException(str(exc))
-        conflict.status_code, conflict.default_code = status.HTTP_409_CONFLICT, "conflict"
-        return conflict
+        return Conflict(str(exc))
     if (message := unavailability(exc)) is not None:
         return Unavailable(message)
     if isinstance(exc, Http404):
@@ -68,6 +66,13 @@ def _as_drf(exc: Exception) -> Exception:
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
     return exc
+
+
+class Conflict(exceptions.APIException):
+    """The workflow cannot honour the request as things stand (factordb.errors.WorkflowError)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 class Unavailable(exceptions.APIException):

@@ -102,3 +102,14 @@ def test_the_project_names_its_own_error_handlers():
 
     assert urls.handler404 == "api.exceptions.not_found"
     assert urls.handler500 == "api.exceptions.server_error"
+
+
+def test_a_workflow_conflict_is_a_409_coded_conflict():
+    from api.exceptions import error_handler
+    from factordb.errors import WorkflowError
+
+    response = error_handler(WorkflowError("this version was decided in another tab"), {})
+
+    assert response.status_code == 409
+    assert response.data["error"]["code"] == "conflict"
+    assert response.data["error"]["message"] == "this version was decided in another tab"
