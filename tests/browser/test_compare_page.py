@@ -1,5 +1,7 @@
 """A visitor compares the 2022 provincial grid factors, with the form, on a desktop and a phone."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import assert_no_horizontal_scroll
@@ -43,5 +45,8 @@ def test_a_visitor_compares_the_2022_provincial_grid_factors_in_both_languages(
     assert page.get_by_label("Year", exact=True).input_value() == "2022"
     assert page.get_by_role("link", name="Provincial").count() == 1
     page.get_by_role("link", name="Provincial").click()
+    # The click only starts the navigation: read the provincial page, not the one it leaves.
+    page.wait_for_url(re.compile(r"/en/compare/\?.*kind=province"))
+    page.wait_for_load_state()
     assert page.get_by_role("rowheader", name="Guangdong").count() == 1
     assert page.get_by_role("rowheader", name="North China grid").count() == 0
