@@ -22,6 +22,9 @@ pytest_plugins = ["tests.celery_fixtures"]
 # connection is opened; no other test reads through it.
 django_settings.DATABASES.setdefault(
     "replica", {**django_settings.DATABASES["default"], "TEST": {"MIRROR": "default"}})
+# PBKDF2's deliberate slowness protects real passwords; test users need none of it, those that
+# module-scoped fixtures make included.
+django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -71,12 +74,6 @@ def _force_login_passes_the_second_factor(monkeypatch):
     # force_login means a user who has passed it, with a real confirmed device. The tests of
     # the flow itself (tests/accounts/test_two_factor_*.py) sign in through the forms.
     monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # PBKDF2's deliberate slowness protects real passwords; test users need none of it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -12,12 +12,19 @@ any other role's is refused (403, or sent to sign in) and the database stays as 
 A user may hold two roles (editor+reviewer, editor+approver): each has a column of its own.
 """
 
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages import get_messages
+from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.test import Client
 
+from accounts.models import User
 from accounts.roles import Role
+from accounts.two_factor import second_factor_required
 from factordb import forms, steps
 from tests.factories import StaffUserFactory
 from tests.permission_matrix import (
@@ -39,6 +46,7 @@ from tests.permission_matrix import (
     make_actor,
     read_only_url,
 )
+from tests.two_factor import force_login_with_second_factor
 
 READS = "reads"  # a page that writes nothing: posting to it must change nothing
 NOBODY: frozenset[str] = frozenset()
@@ -269,20 +277,48 @@ def done(response, action: str) -> bool:
     return response.status_code in (200, 302) and not refused(response, action)
 
 
-def scene_for(client: Client, role: str) -> Scene:
-    setup = Client()
-    setup.force_login(StaffUserFactory(username="matrix-setup"))
-    actor = make_actor(role)
+SETUP = "setup"  # the superuser whose client opens forms the actor may not
+
+
+@pytest.fixture(scope="module")
+def signed_in(django_db_setup, django_db_blocker) -> Iterator[dict[str, tuple[int | None, str | None]]]:
+    """Each column's user, and the setup superuser, signed in once for the module (password and
+    second factor), as (user id, session key): each test's writes, theirs included, are rolled
+    back after it, and these after the module, as `seeded` does with the seed."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        users = {role: make_actor(role) for role in ROLES}
+        users[SETUP] = StaffUserFactory(username="matrix-setup")
+        yield {role: (user.pk, _session_key(user)) if user else (None, None) for role, user in users.items()}
+        transaction.set_rollback(True)
+
+
+def _session_key(user: User) -> str:
+    client = Client()
+    # Called directly: the conftest's wrapping of force_login is per test, set up after this.
+    force_login_with_second_factor(client, user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _signed_in_as(client: Client, session_key: str) -> Client:
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    return client
+
+
+def scene_for(client: Client, role: str, signed_in: dict) -> Scene:
+    actor_pk, session_key = signed_in[role]
+    actor = User.objects.get(pk=actor_pk) if actor_pk else None
     if actor is not None:
-        client.force_login(actor)
-    return Scene(client=client, actor=actor, setup=setup)
+        # Rolled back after each test, a session an action ended or renewed is there again.
+        assert Session.objects.filter(session_key=session_key).exists()
+        _signed_in_as(client, session_key)
+    return Scene(client=client, actor=actor, setup=_signed_in_as(Client(), signed_in[SETUP][1]))
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", WRITES)
-def test_a_role_takes_exactly_the_writes_its_row_allows(client, action, role):
-    call = BUILDERS[action](scene_for(client, role))
+def test_a_role_takes_exactly_the_writes_its_row_allows(client, action, role, signed_in):
+    call = BUILDERS[action](scene_for(client, role, signed_in))
     before = database_snapshot()
 
     response = call.send(client)
@@ -298,8 +334,8 @@ def test_a_role_takes_exactly_the_writes_its_row_allows(client, action, role):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [ANONYMOUS, SUPERUSER])
 @pytest.mark.parametrize("action", PAGES_THAT_READ)
-def test_a_page_that_reads_changes_nothing_when_posted_to(client, action, role):
-    scene = scene_for(client, role)
+def test_a_page_that_reads_changes_nothing_when_posted_to(client, action, role, signed_in):
+    scene = scene_for(client, role, signed_in)
     call = BUILDERS[action](scene) if action in BUILDERS else None
     url = call.url if call else read_only_url(action)
     before = database_snapshot()
@@ -309,6 +345,20 @@ def test_a_page_that_reads_changes_nothing_when_posted_to(client, action, role):
     assert response.status_code < 500
     assert response.status_code not in (401, 403) or not action.startswith("POST api:")
     assert database_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_each_column_is_signed_in_as_its_user_past_the_second_factor(signed_in):
+    # Guards the shared sign-ins: a column signed in as nobody would be refused everything, as
+    # an anonymous visitor is, and its refusals would prove nothing.
+    for role in [*ROLES, SETUP]:
+        actor_pk, session_key = signed_in[role]
+        if role == ANONYMOUS:
+            assert session_key is None
+            continue
+        user = _signed_in_as(Client(), session_key).get("/admin/").wsgi_request.user
+        assert user.pk == actor_pk
+        assert user.is_verified() or not second_factor_required(user)
 
 
 def test_a_new_page_without_a_row_is_caught(settings):
