@@ -7,6 +7,7 @@ snapshot of the whole database.
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -186,19 +187,34 @@ def actions() -> set[str]:
 UNWATCHED_TABLES = (Session._meta.db_table, "axes_")
 
 
+@cache
+def watched_tables() -> tuple[str, ...]:
+    """The tables a snapshot reads: those of the migrated test database, which no test adds to."""
+    return tuple(table for table in connection.introspection.table_names()
+                 if not table.startswith(UNWATCHED_TABLES))
+
+
 def database_snapshot() -> dict[str, list[str]]:
     """Every row of every table, the many-to-many tables of groups and permissions included.
 
-    Read with plain SQL, in any order, each row as its repr sorted: the ORM's query per
-    model cost a third of the matrix's time, and a row's place on disk may move when it is
-    rewritten unchanged."""
-    snapshot = {}
+    Read with plain SQL, in any order, each row as text, sorted: the ORM's query per model cost
+    a third of the matrix's time, and a row's place on disk may move when it is rewritten
+    unchanged. PostgreSQL answers for every table at once (each row as JSON): a query per table,
+    a round trip each, cost it a quarter of the matrix's time."""
+    tables = watched_tables()
+    snapshot: dict[str, list[str]] = {table: [] for table in tables}
     with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            if not table.startswith(UNWATCHED_TABLES):
+        if connection.vendor == "postgresql":
+            cursor.execute(" UNION ALL ".join(
+                f"SELECT '{table}'::text, row_to_json(t)::text FROM {connection.ops.quote_name(table)} t"
+                for table in tables))
+            for table, row in cursor.fetchall():
+                snapshot[table].append(row)
+        else:
+            for table in tables:
                 cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-                snapshot[table] = sorted(map(repr, cursor.fetchall()))
-    return snapshot
+                snapshot[table] = list(map(repr, cursor.fetchall()))
+    return {table: sorted(rows) for table, rows in snapshot.items()}
 
 
 # --- One request per action -----------------------------------------------------------------
