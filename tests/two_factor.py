@@ -22,6 +22,13 @@ NOON = dt.datetime(2026, 6, 1, 4, 0, 0, tzinfo=dt.UTC)
 password_only_login = Client.force_login
 
 
+def password_only(user) -> Client:
+    """A client signed in with the password step only, as the code page finds it."""
+    client = Client()
+    password_only_login(client, user)
+    return client
+
+
 def confirmed_device(user) -> TOTPDevice:
     return totp_device_confirmed(user) or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
 

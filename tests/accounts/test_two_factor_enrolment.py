@@ -3,22 +3,13 @@
 import re
 
 import pytest
-from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
-from tests.two_factor import ENROL, RECOVERY, VERIFY, code_at, password_only_login
+from tests.two_factor import ENROL, RECOVERY, VERIFY, code_at, password_only
 
 pytestmark = pytest.mark.django_db
-
-
-
-
-def password_only(user) -> Client:
-    client = Client()
-    password_only_login(client, user)
-    return client
 
 
 def test_a_staff_user_without_a_device_is_sent_to_enrol(editor):

@@ -14,22 +14,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
 from tests.roles import user_with_roles
-from tests.two_factor import NOON, VERIFY, code_at, confirmed_device, password_only_login
+from tests.two_factor import NOON, VERIFY, code_at, confirmed_device, password_only
 
 pytestmark = pytest.mark.django_db
-
-
 
 
 @pytest.fixture
 def reviewer_device(reviewer) -> TOTPDevice:
     return confirmed_device(reviewer)
-
-
-def password_only(user) -> Client:
-    client = Client()
-    password_only_login(client, user)
-    return client
 
 
 def verified(client: Client) -> bool:
