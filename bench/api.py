@@ -8,7 +8,8 @@ What it does, on the machine it runs on (PostgreSQL and Redis as in CI, wrk inst
    plus one bare view, `/bench/bare/`, a fixed JsonResponse through the same stack;
 3. drives each scenario with wrk for BENCH_SECONDS (after a warm-up), over BENCH_CONNECTIONS
    connections for throughput, and over one connection for the latency comparison;
-4. prints requests/s, p50 and p99, each scenario's ratio to the bare view, and whether the
+4. prints requests/s, p50 and p99, each scenario's ratio to the bare view (run again after every
+   third scenario: each ratio is to the runs that bracket it), and whether the
    targets of the API issue hold. Non-2xx answers fail the run: a fast error is no result.
 
 `python -m bench.api --against <another checkout>` compares this code with another's (the
@@ -137,6 +138,15 @@ def list_filters(rng: random.Random, count: int) -> list[str]:
     return [f"category={parents[c]}&region={r}&year={y}" for c, r, y in rng.sample(listed, count)]
 
 
+@dataclass(frozen=True)
+class Measured:
+    figures: dict[str, Figures]  # throughput, over CONNECTIONS
+    latency: dict[str, Figures]  # over one connection
+    baseline_runs: list[float]  # requests/s of each run of the baseline, in the order run
+    # Each scenario's baseline: the mean of the baseline's runs just before and just after it.
+    baseline_of: dict[str, float]
+
+
 def scenarios() -> list[Scenario]:
     """Requests of the shape calculators send, drawn from the data (fixed seed)."""
     rng = random.Random(7)
@@ -248,25 +258,32 @@ def machine(serving: str = f"gunicorn {WORKERS} sync workers, wrk 1 thread") -> 
             f"PostgreSQL {postgres}, {serving}")
 
 
-def report(figures: dict[str, Figures], latency: dict[str, Figures]) -> list[str]:
-    bare = figures["bare view"].requests_per_s
-    lines = ["| scenario | requests/s | p50 ms | p99 ms | throughput / bare view |",
+def report(measured: Measured) -> list[str]:
+    figures, latency, baseline_of = measured.figures, measured.latency, measured.baseline_of
+
+    def ratio(name: str) -> float:
+        return figures[name].requests_per_s / baseline_of[name]
+
+    lines = [f"Bare view, each of its {len(measured.baseline_runs)} runs (requests/s): "
+             f"{', '.join(f'{n:,.0f}' for n in measured.baseline_runs)}; each scenario's ratio is to "
+             "the mean of the runs just before and just after it.", "",
+             "| scenario | requests/s | p50 ms | p99 ms | throughput / bare view |",
              "|---|---:|---:|---:|---:|"]
     lines += [f"| {name} | {f.requests_per_s:,.0f} | {f.p50_ms:.1f} | {f.p99_ms:.1f} | "
-              f"{f.requests_per_s / bare:.2f} |" for name, f in figures.items()]
+              f"{ratio(name):.2f} |" for name, f in figures.items() if name != "bare view"]
     lines += ["", "One connection (latency alone): "
               f"detail p50 {latency['detail'].p50_ms:.1f} ms (answer cache), "
               f"detail, uncached p50 {latency['detail, uncached'].p50_ms:.1f} ms, "
               f"resolve of {RESOLVE_KEYS:,} keys p50 {latency[FRESH_BATCH].p50_ms:.1f} ms worked out, "
               f"{latency[REPEATED_BATCH].p50_ms:.1f} ms the same batch again.", ""]
     checks = [
-        ("detail ≥ 0.5 × bare view throughput", figures["detail"].requests_per_s / bare, 0.5, ">="),
+        ("detail ≥ 0.5 × bare view throughput", ratio("detail"), 0.5, ">="),
         # The cold path: answers worked out, as after a publication or for a rarely asked factor.
         ("detail worked out ≥ 0.25 × bare view throughput",
-         figures["detail, uncached"].requests_per_s / bare, 0.25, ">="),
+         ratio("detail, uncached"), 0.25, ">="),
         ("list, 3 filters, worked out ≥ 0.10 × bare view throughput",
-         figures["list, 3 filters, uncached"].requests_per_s / bare, 0.10, ">="),
-        ("list ≥ 0.3 × bare view throughput", figures["list, 3 filters"].requests_per_s / bare, 0.3, ">="),
+         ratio("list, 3 filters, uncached"), 0.10, ">="),
+        ("list ≥ 0.3 × bare view throughput", ratio("list, 3 filters"), 0.3, ">="),
         ("as_of list within 2 × plain list (time per request)",
          figures["list, 3 filters"].requests_per_s / figures["as_of list"].requests_per_s, 2.0, "<="),
         # The same when both are worked out: what the as_of query itself costs.
@@ -300,26 +317,43 @@ def setup() -> dict[str, int]:
     return prepare_data()
 
 
-def measure(plan: list[Scenario], *, latency_of: Iterable[str],
-            ) -> tuple[dict[str, Figures], dict[str, Figures]]:
+def measure(plan: list[Scenario], *, latency_of: Iterable[str], rerun_baseline_every: int = 0) -> Measured:
     """Against one gunicorn: each scenario's throughput over CONNECTIONS (after a warm-up that
     fills caches and opens connections), then the latency over one connection of the
-    scenarios named in `latency_of`."""
+    scenarios named in `latency_of`.
+
+    The plan's first scenario is the baseline. With `rerun_baseline_every` = n it runs again
+    after every n scenarios and at the end, and each scenario is compared with the runs that
+    bracket it: on a shared machine the speed drifts over minutes, and one run of the
+    baseline at the start would carry that drift into every ratio after it."""
     latency_of = set(latency_of)
+    baseline, *rest = plan
     server = start_gunicorn()
+
+    def throughput(scenario: Scenario) -> Figures:
+        run_wrk(scenario, seconds=3, connections=CONNECTIONS, warm_up=True)
+        found = run_wrk(scenario, seconds=SECONDS, connections=CONNECTIONS)
+        print(f"  {scenario.name}: {found.requests_per_s:,.0f} requests/s", flush=True)
+        return found
+
     try:
-        figures, latency = {}, {}
-        for scenario in plan:
-            run_wrk(scenario, seconds=3, connections=CONNECTIONS, warm_up=True)
-            figures[scenario.name] = run_wrk(scenario, seconds=SECONDS, connections=CONNECTIONS)
-            print(f"  {scenario.name}: {figures[scenario.name].requests_per_s:,.0f} requests/s", flush=True)
-        for scenario in plan:
-            if scenario.name in latency_of:
-                latency[scenario.name] = run_wrk(scenario, seconds=max(5, SECONDS // 2), connections=1)
+        figures = {baseline.name: throughput(baseline)}
+        runs, since_baseline, waiting = [figures[baseline.name].requests_per_s], [], {}
+        for index, scenario in enumerate(rest, start=1):
+            figures[scenario.name] = throughput(scenario)
+            since_baseline.append(scenario.name)
+            if rerun_baseline_every and (index % rerun_baseline_every == 0 or index == len(rest)):
+                runs.append(throughput(baseline).requests_per_s)
+                waiting.update(dict.fromkeys(since_baseline, (runs[-2] + runs[-1]) / 2))
+                since_baseline = []
+        baseline_of = {name: waiting.get(name, runs[0]) for name in figures}
+        baseline_of[baseline.name] = statistics.mean(runs)
+        latency = {scenario.name: run_wrk(scenario, seconds=max(5, SECONDS // 2), connections=1)
+                   for scenario in plan if scenario.name in latency_of}
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return figures, latency
+    return Measured(figures, latency, runs, baseline_of)
 
 
 def publish(lines: list[str], name: str) -> None:
@@ -476,11 +510,11 @@ def main() -> None:
     if written:
         print("generated:", ", ".join(f"{table} {rows:,}" for table, rows in written.items()))
     print("data:", ", ".join(f"{name} {n:,}" for name, n in data_shape().items()))
-    figures, latency = measure(scenarios(), latency_of=LATENCY_SCENARIOS)
+    measured = measure(scenarios(), latency_of=LATENCY_SCENARIOS, rerun_baseline_every=3)
     print("  after a publication, with no worker and with one", flush=True)
     publication = publication_report(publication_runs())
     publish([f"Machine: {machine()}.", f"{SECONDS} s a scenario over {CONNECTIONS} connections.", "",
-             *report(figures, latency), "", *publication], "bench-api")
+             *report(measured), "", *publication], "bench-api")
 
 
 if __name__ == "__main__":

@@ -70,9 +70,10 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     print("data:", ", ".join(f"{name} {n:,}" for name, n in data_shape().items()))
     plan = scenarios()
-    figures, latency = measure(plan, latency_of=[scenario.name for scenario in plan])
+    measured = measure(plan, latency_of=[scenario.name for scenario in plan])
     publish([f"Machine: {machine()}.", f"{SECONDS} s a scenario over {CONNECTIONS} connections "
-             "(throughput) and over one (latency).", "", *report(figures, latency)], "bench-pages")
+             "(throughput) and over one (latency).", "", *report(measured.figures, measured.latency)],
+            "bench-pages")
 
 
 if __name__ == "__main__":
