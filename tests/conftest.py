@@ -13,6 +13,7 @@ from factordb.generation import data_changed
 from factordb.services.seed import seed_load
 from tests.factories import StaffUserFactory
 from tests.roles import user_with_roles
+from tests.seed_rows import load_rows
 from tests.two_factor import force_login_with_second_factor
 
 pytest_plugins = ["tests.celery_fixtures"]
@@ -118,8 +119,9 @@ def _fresh_data_generation():
 
 class SeedRows:
     """The real seed as `loadseed` writes it, kept as files (`dumpdata`) by the first test of a
-    run that asks for it, so that every later one gets the same rows back (`loaddata`, seconds
-    quicker) instead of going through the services again.
+    run that asks for it, so that every later one gets the same rows back instead of going
+    through the services again: by tests/seed_rows.py, which leaves what `loaddata` would in a
+    fraction of its time (tests/test_seed_rows.py compares them).
 
     The versions and releases come last: a published version refuses new gas amounts and
     sources, a sealed release new content (PostgreSQL's guards), so their rows may only arrive
@@ -132,7 +134,7 @@ class SeedRows:
 
     def load(self) -> None:
         if self.parts[0].exists():
-            call_command("loaddata", *map(str, self.parts), verbosity=0)
+            load_rows(self.parts)
             return
         # A transactional test empties every table after it, the role groups of the migrations too.
         for role in Role:
