@@ -11,7 +11,7 @@ RUN_ADDR ?= 127.0.0.1:8000
 PIP      := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run prod-local serve test lint fix messages browser browser-if-possible bench-tools bench-api bench-pages bench-import bench-change-sets bench-load bench clean
+.PHONY: help install install-dev run prod-local serve test lint fix messages browser browser-if-possible bench-tools bench-api bench-pages bench-import bench-change-sets bench-load bench-seed-load bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -100,7 +100,11 @@ bench-change-sets: install  ## benchmark the review road of a 6,000-row change s
 bench-load: install bench-tools  ## 50 clients for 60 s mixing API reads, resolve, calculate and pages; per kind too
 	$(BIN)/python -m bench.load
 
-bench: bench-api bench-pages bench-import bench-change-sets bench-load  ## every benchmark
+# The tests' seed loader next to loaddata, on SQLite (var/) and PostgreSQL (BENCH_SEED_DATABASE_URL).
+bench-seed-load: install-dev  ## benchmark the test suite's seed loader against loaddata of the same files
+	$(BIN)/python -m bench.seed_load
+
+bench: bench-api bench-pages bench-import bench-change-sets bench-load bench-seed-load  ## every benchmark
 
 clean:  ## remove the virtualenv, collected static files and caches (keeps var/db.sqlite3)
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
