@@ -1,5 +1,5 @@
-"""docker/compose.yaml and docker/nginx.conf: the services production runs, each watched by a
-healthcheck, with the proxy in front as the only published port."""
+"""docker/compose.yaml, docker/nginx.conf and docker/Dockerfile: the services production runs,
+each watched by a healthcheck, with the proxy in front as the only published port."""
 
 import re
 from pathlib import Path
@@ -13,6 +13,7 @@ DOCKER = Path(settings.BASE_DIR) / "docker"
 COMPOSE = yaml.safe_load((DOCKER / "compose.yaml").read_text())
 SERVICES = COMPOSE["services"]
 NGINX = (DOCKER / "nginx.conf").read_text()
+DOCKERFILE = (DOCKER / "Dockerfile").read_text()
 
 
 def test_it_runs_the_database_redis_web_worker_beat_and_the_proxy():
@@ -38,7 +39,7 @@ def test_only_the_proxy_is_published_and_it_waits_for_a_healthy_web():
     assert published == {"proxy"}
     assert SERVICES["proxy"]["depends_on"] == {"web": {"condition": "service_healthy"}}
     assert SERVICES["proxy"]["build"]["target"] == "proxy"
-    assert re.search(r"^FROM nginx:\S+ AS proxy$", (DOCKER / "Dockerfile").read_text(), re.MULTILINE)
+    assert re.search(r"^FROM nginx:\S+ AS proxy$", DOCKERFILE, re.MULTILINE)
 
 
 def test_the_proxy_serves_static_files_and_keeps_only_anonymous_gets():
@@ -68,3 +69,11 @@ def test_slow_clients_are_waited_for_by_the_proxy_and_dropped_never_by_a_web_wor
     assert "proxy_buffering on;" in application
     assert "proxy_request_buffering off" not in NGINX
     assert "proxy_buffering off" not in NGINX
+
+
+def test_the_image_carries_the_postgresql_client_tools_of_the_servers_major_version():
+    # `manage.py backup` and `restore` run pg_dump, pg_restore and psql in the image (web, or a
+    # one-off container of it); a dump by another major version may not restore.
+    server_major = re.fullmatch(r"postgres:(\d+)(?:[.-]\S*)?", SERVICES["postgres"]["image"]).group(1)
+    runtime = DOCKERFILE[DOCKERFILE.rindex("\nFROM "):]
+    assert re.search(rf"apt-get install [^&]*\bpostgresql-client-{server_major}\b", runtime)
