@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import yaml
+from csp.utils import build_policy
 from django.conf import settings
 
 from factordb.services.imports import reading
@@ -77,3 +78,17 @@ def test_the_image_carries_the_postgresql_client_tools_of_the_servers_major_vers
     server_major = re.fullmatch(r"postgres:(\d+)(?:[.-]\S*)?", SERVICES["postgres"]["image"]).group(1)
     runtime = DOCKERFILE[DOCKERFILE.rindex("\nFROM "):]
     assert re.search(rf"apt-get install [^&]*\bpostgresql-client-{server_major}\b", runtime)
+
+
+def _directives(policy: str) -> dict[str, str]:
+    return dict(directive.strip().partition(" ")[::2] for directive in policy.split(";") if directive.strip())
+
+
+def test_the_proxy_serves_static_files_under_the_applications_own_policy():
+    static = NGINX[NGINX.index("location /static/ {"):]
+    static = static[:static.index("}")]
+    sent = re.search(r'add_header Content-Security-Policy "([^"]+)" always;', static)
+    # The policy as the application builds it from its settings, so the two cannot drift apart.
+    assert sent, "no Content-Security-Policy for static files"
+    assert _directives(sent.group(1)) == _directives(build_policy())
+    assert "add_header X-Content-Type-Options nosniff always;" in static
