@@ -7,51 +7,21 @@ each process keeps per generation (docs/adr/0018). PostgreSQL only: there a read
 wait for an open write, which is the race.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 
 from factordb.services import review
 from tests.factories import ApprovedVersionFactory, CategoryFactory, PublishedVersionFactory
+from tests.open_write import while_open
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql",
                        reason="SQLite serialises writes: no reader sees a write still open"),
 ]
-
-
-def while_open(write) -> "OpenWrite":
-    """Runs `write` in a transaction of another thread and holds it open until `.commit()`."""
-    return OpenWrite(write)
-
-
-class OpenWrite:
-    def __init__(self, write) -> None:
-        self.written, self.release, self.errors = threading.Event(), threading.Event(), []
-        self.thread = threading.Thread(target=self._run, args=(write,))
-        self.thread.start()
-        assert self.written.wait(timeout=30), self.errors
-
-    def _run(self, write) -> None:
-        try:
-            with transaction.atomic():
-                write()
-                self.written.set()
-                assert self.release.wait(timeout=30)
-        except BaseException as error:  # every error is a finding
-            self.errors.append(error)
-            self.written.set()
-        finally:
-            connection.close()
-
-    def commit(self) -> None:
-        self.release.set()
-        self.thread.join(timeout=30)
-        assert self.errors == []
 
 
 def page(client, url: str) -> str:
