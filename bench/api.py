@@ -338,15 +338,15 @@ def measure(plan: list[Scenario], *, latency_of: Iterable[str], rerun_baseline_e
 
     try:
         figures = {baseline.name: throughput(baseline)}
-        runs, since_baseline, waiting = [figures[baseline.name].requests_per_s], [], {}
+        runs, since_baseline, bracketed = [figures[baseline.name].requests_per_s], [], {}
         for index, scenario in enumerate(rest, start=1):
             figures[scenario.name] = throughput(scenario)
             since_baseline.append(scenario.name)
             if rerun_baseline_every and (index % rerun_baseline_every == 0 or index == len(rest)):
                 runs.append(throughput(baseline).requests_per_s)
-                waiting.update(dict.fromkeys(since_baseline, (runs[-2] + runs[-1]) / 2))
+                bracketed.update(dict.fromkeys(since_baseline, (runs[-2] + runs[-1]) / 2))
                 since_baseline = []
-        baseline_of = {name: waiting.get(name, runs[0]) for name in figures}
+        baseline_of = {name: bracketed.get(name, runs[0]) for name in figures}
         baseline_of[baseline.name] = statistics.mean(runs)
         latency = {scenario.name: run_wrk(scenario, seconds=max(5, SECONDS // 2), connections=1)
                    for scenario in plan if scenario.name in latency_of}

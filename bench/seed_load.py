@@ -13,6 +13,7 @@ each live-server test), from the files `dumpdata` wrote on the run's first load
    way, and their ratio.
 """
 
+import json
 import os
 import statistics
 import subprocess
@@ -95,10 +96,8 @@ def report(database: str, figures: dict[str, list[tuple[float, float]]]) -> list
 
 def main() -> None:
     if sys.argv[1:] == ["--here"]:
-        import json
         print(json.dumps(measure_here()))
         return
-    import json
     (ROOT / "var").mkdir(exist_ok=True)
     lines = [f"{ROUNDS} loads each way per database, taking turns; seconds per load, median (lowest).",
              "", "| database | loader | CPU s | wall s |", "|---|---|---:|---:|"]
