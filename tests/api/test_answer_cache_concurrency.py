@@ -47,21 +47,23 @@ def resolved(api, version, **headers) -> str:
     return result["co2e_total"]
 
 
-def test_a_detail_read_during_a_publication_is_not_served_after_it_commits(api, approver, newer):
+def before_and_after_a_publication(read, newer, approver) -> tuple[str, str]:
+    """`read()` while the publication of `newer` is still open, and again once it committed."""
     publication = while_open(lambda: review.factor_version_publish(version=newer, actor=approver))
-    during = detail(api, newer)
+    during = read()
     publication.commit()
+    return during, read()
 
-    assert during == "0.581"
-    assert detail(api, newer) == "0.5366"
+
+def test_a_detail_read_during_a_publication_is_not_served_after_it_commits(api, approver, newer):
+    read = before_and_after_a_publication(lambda: detail(api, newer), newer, approver)
+
+    assert read == ("0.581", "0.5366")
 
 
 def test_a_key_resolved_during_a_publication_is_resolved_anew_after_it_commits(api, approver, newer):
-    publication = while_open(lambda: review.factor_version_publish(version=newer, actor=approver))
-    during = resolved(api, newer)
-    publication.commit()
+    read = before_and_after_a_publication(lambda: resolved(api, newer), newer, approver)
 
-    assert during == "0.581"
-    assert resolved(api, newer) == "0.5366"
+    assert read == ("0.581", "0.5366")
     # Worked out again, past the answer kept: from the candidates kept for the new generation.
     assert resolved(api, newer, cache_control="no-cache") == "0.5366"
