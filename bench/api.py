@@ -347,7 +347,6 @@ def measure(plan: list[Scenario], *, latency_of: Iterable[str], rerun_baseline_e
                 bracketed.update(dict.fromkeys(since_baseline, (runs[-2] + runs[-1]) / 2))
                 since_baseline = []
         baseline_of = {name: bracketed.get(name, runs[0]) for name in figures}
-        baseline_of[baseline.name] = statistics.mean(runs)
         latency = {scenario.name: run_wrk(scenario, seconds=max(5, SECONDS // 2), connections=1)
                    for scenario in plan if scenario.name in latency_of}
     finally:
